@@ -1,0 +1,34 @@
+"""Landing page and sign-up; login, logout and password change are Django's own views."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import SignUpForm
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    """What Storybank is; signed-in users go straight to their stories."""
+    if request.user.is_authenticated:
+        return redirect("stories:list")
+    return render(request, "home.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign in."""
+    if request.user.is_authenticated:
+        return redirect("stories:list")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("stories:create")
+    return render(request, "registration/signup.html", {"form": form})

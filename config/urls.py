@@ -1,0 +1,16 @@
+"""Top-level URL configuration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("principles/", include("principles.urls")),
+    path("stories/", include("stories.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,217 @@
+"""Forms for writing and finding stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from taggit.forms import TagField
+
+from stories.models import (
+    META_MAX,
+    PART_MAX,
+    REFLECTION_MAX,
+    TITLE_MAX,
+    Story,
+    Weight,
+)
+from stories.selectors import SORTS
+
+MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
+MAX_TAGS = 20
+TAG_MAX = 50
+
+PART_HELP = {
+    "situation": "Where and when: the context an interviewer needs, in two or three sentences.",
+    "task": "What you were responsible for, or the goal you set yourself.",
+    "action": "What you did, step by step. Say 'I'. This should be the longest part.",
+    "result": "What changed, with numbers: %, time, money, users, before and after.",
+    "reflection": "Optional: what you learned, or what you would do differently.",
+}
+
+
+class MonthField(forms.Field):
+    """A month and year, typed as YYYY-MM (or MM/YYYY); cleans to the month's first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m")
+        return value
+
+    def to_python(self, value: object) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value.replace(day=1)
+        text = str(value or "").strip()
+        if not text:
+            return None
+        match = MONTH_RE.match(text[:20])
+        if not match:
+            raise ValidationError("Enter the month as YYYY-MM, for example 2024-03.")
+        year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+        try:
+            return dt.date(int(year), int(month), 1)
+        except ValueError:
+            raise ValidationError("Enter a real month, for example 2024-03.") from None
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        if value and value > dt.date.today().replace(day=1):
+            raise ValidationError(
+                "That month is in the future: a story is something that happened."
+            )
+        if value and value.year < 1950:
+            raise ValidationError("Enter a year from 1950 on.")
+
+
+class StoryForm(forms.ModelForm):
+    """Write or edit a story: its text, when and where, tags and principle mappings."""
+
+    happened_on = MonthField(required=False, label="When (month and year)")
+    tags = TagField(
+        required=False,
+        help_text="Comma-separated, e.g. ml, stakeholders, incident.",
+    )
+
+    class Meta:
+        model = Story
+        fields = [
+            "title",
+            "situation",
+            "task",
+            "action",
+            "result",
+            "reflection",
+            "happened_on",
+            "organisation",
+            "role",
+            "tags",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": rows})
+            for name, rows in (
+                ("situation", 3),
+                ("task", 2),
+                ("action", 6),
+                ("result", 3),
+                ("reflection", 2),
+            )
+        }
+        help_texts = PART_HELP
+
+    def __init__(self, *args, principles=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limits = {
+            "title": TITLE_MAX,
+            "situation": PART_MAX,
+            "task": PART_MAX,
+            "action": PART_MAX,
+            "result": PART_MAX,
+            "reflection": REFLECTION_MAX,
+            "organisation": META_MAX,
+            "role": META_MAX,
+        }
+        for name, limit in limits.items():
+            field = self.fields[name]
+            # No maxlength attribute: a browser would silently cut a long paste.
+            # The server says how much is over and keeps every character typed.
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-maxlength"] = str(limit)
+            field.error_messages["max_length"] = (
+                f"Keep this under {limit:,} characters; it has %(show_value)d. "
+                "Your text is still here: shorten it and save again."
+            )
+        self.principles = list(principles)
+        initial = {}
+        if self.instance.pk:
+            initial = {m.principle_id: m.weight for m in self.instance.mappings.all()}
+        for principle in self.principles:
+            self.fields[self.principle_field_name(principle.pk)] = forms.ChoiceField(
+                label=principle.name,
+                required=False,
+                choices=[("", "-"), *Weight.choices],
+                initial=initial.get(principle.pk, ""),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("title", autofocus=not self.instance.pk),
+            "situation",
+            "task",
+            "action",
+            "result",
+            "reflection",
+            Div(
+                Div("happened_on", css_class="col-md-4"),
+                Div("organisation", css_class="col-md-4"),
+                Div("role", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "tags",
+        )
+
+    @staticmethod
+    def principle_field_name(principle_id: int) -> str:
+        """The form field that holds the weight for one principle."""
+        return f"principle_{principle_id}"
+
+    def principle_fields(self):
+        """Bound principle fields grouped by set, for the picker template."""
+        groups: dict[str, list] = {}
+        for principle in self.principles:
+            bound = self[self.principle_field_name(principle.pk)]
+            groups.setdefault(principle.principle_set.name, []).append(bound)
+        return groups.items()
+
+    def clean_tags(self) -> list[str]:
+        tags = self.cleaned_data.get("tags") or []
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(f"Use at most {MAX_TAGS} tags.")
+        too_long = [t for t in tags if len(t) > TAG_MAX]
+        if too_long:
+            raise ValidationError(f"Keep each tag under {TAG_MAX} characters.")
+        return sorted({t.strip() for t in tags if t.strip()}, key=str.lower)
+
+    def mappings(self) -> dict[int, str]:
+        """The chosen ``{principle_id: weight}`` (principles left at '-' are omitted)."""
+        chosen = {}
+        for principle in self.principles:
+            weight = self.cleaned_data.get(self.principle_field_name(principle.pk))
+            if weight:
+                chosen[principle.pk] = weight
+        return chosen
+
+    def story_fields(self) -> dict[str, object]:
+        """The cleaned story fields, ready for the services."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "tags"}
+
+
+class StoryFilterForm(forms.Form):
+    """Search, filter and sort the story list (GET)."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    principle = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    tag = forms.CharField(required=False, max_length=TAG_MAX)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("updated", "Last edited"), ("title", "Title")],
+    )
+    archived = forms.BooleanField(required=False)
+
+    def __init__(self, *args, principles=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["principle"].choices = [("", "Any principle")] + [
+            (p.pk, p.name) for p in principles
+        ]
+        self.fields["principle"].widget.attrs["class"] = "form-select"
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data.get("sort") or "updated"
+        return sort if sort in SORTS else "updated"

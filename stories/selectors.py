@@ -1,0 +1,92 @@
+"""Reads for stories: each page's data in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from taggit.models import Tag
+
+from principles.models import Principle
+from stories.models import Story, StoryPrinciple, StoryRevision
+
+SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "title": (Lower("title"), "id"),
+}
+SEARCH_FIELDS = ("title", "situation", "task", "action", "result", "reflection")
+
+
+@dataclass(frozen=True)
+class StoryFilters:
+    """What the story list is narrowed to and ordered by."""
+
+    q: str = ""
+    principle_id: int | None = None
+    tag: str = ""
+    sort: str = "updated"
+    archived: bool = False
+
+
+def _mappings_prefetch() -> Prefetch:
+    return Prefetch(
+        "mappings",
+        queryset=StoryPrinciple.objects.select_related("principle__principle_set"),
+    )
+
+
+def story_list(*, user, filters: StoryFilters) -> QuerySet[Story]:
+    """The user's stories matching the filters, with mappings and tags prefetched."""
+    stories = Story.objects.owned_by(user)
+    stories = stories.filter(archived_at__isnull=False) if filters.archived else stories.active()
+    for word in filters.q.split():
+        match = Q()
+        for field in SEARCH_FIELDS:
+            match |= Q(**{f"{field}__icontains": word})
+        stories = stories.filter(match)
+    if filters.principle_id:
+        stories = stories.filter(mappings__principle_id=filters.principle_id)
+    if filters.tag:
+        stories = stories.filter(tags__name__iexact=filters.tag)
+    return (
+        stories.distinct()
+        .order_by(*SORTS.get(filters.sort, SORTS["updated"]))
+        .prefetch_related(_mappings_prefetch(), "tags")
+    )
+
+
+def story_get(*, user, pk: int) -> Story:
+    """One of the user's stories, or 404 (another user's story does not exist for them)."""
+    return get_object_or_404(
+        Story.objects.owned_by(user).prefetch_related(_mappings_prefetch(), "tags"), pk=pk
+    )
+
+
+def story_revisions(*, story: Story) -> QuerySet[StoryRevision]:
+    """The story's revisions, newest first."""
+    return story.revisions.all()
+
+
+def revision_get(*, story: Story, pk: int) -> StoryRevision:
+    """A revision of this story, or 404."""
+    return get_object_or_404(StoryRevision, story=story, pk=pk)
+
+
+def user_tags(*, user) -> QuerySet[Tag]:
+    """Tags used on the user's own stories (never another user's)."""
+    return Tag.objects.filter(story__owner=user).distinct().order_by("name")
+
+
+def user_principles(*, user) -> QuerySet[Principle]:
+    """Principles of the sets the user can see, grouped by set, in order."""
+    return (
+        Principle.objects.filter(
+            Q(principle_set__owner__isnull=True) | Q(principle_set__owner=user)
+        )
+        .select_related("principle_set")
+        .order_by(
+            "principle_set__owner_id", "principle_set__position", "principle_set_id", "position"
+        )
+    )

@@ -1,0 +1,158 @@
+"""Story pages: thin views translating HTTP to selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from common.http import load_then_allow
+from stories import selectors, services
+from stories.diffing import diff_content
+from stories.forms import StoryFilterForm, StoryForm
+from stories.models import CONTENT_FIELDS, Story
+
+PAGE_SIZE = 20
+FIELD_LABELS = {name: name.capitalize() for name in CONTENT_FIELDS}
+
+
+def _own_story(request: HttpRequest, pk: int) -> Story:
+    return selectors.story_get(user=request.user, pk=pk)
+
+
+def story_view(*methods: str):
+    """The user's story, loaded first (404 for anyone else's, whatever the method)."""
+    return load_then_allow(_own_story, *methods)
+
+
+@require_http_methods(["GET"])
+def story_list(request: HttpRequest) -> HttpResponse:
+    """The user's stories: search, filter by principle and tag, sort, paginate."""
+    principles = list(selectors.user_principles(user=request.user))
+    form = StoryFilterForm(request.GET or None, principles=principles)
+    filters = selectors.StoryFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.StoryFilters(
+            q=data["q"].strip(),
+            principle_id=data["principle"],
+            tag=data["tag"].strip(),
+            sort=data["sort"],
+            archived=data["archived"],
+        )
+    stories = selectors.story_list(user=request.user, filters=filters)
+    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "filters": filters,
+        "tags": list(selectors.user_tags(user=request.user)),
+        "query": query.urlencode(),
+        "filtered": bool(filters.q or filters.principle_id or filters.tag),
+    }
+    return render(request, "stories/story_list.html", context)
+
+
+def _principle_choices(request: HttpRequest) -> list:
+    return list(selectors.user_principles(user=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def story_create(request: HttpRequest) -> HttpResponse:
+    """Write a new story; ?principle=ID pre-tags it with that principle as primary."""
+    principles = _principle_choices(request)
+    initial = {}
+    preset = request.GET.get("principle", "")
+    if preset.isdigit():
+        initial[StoryForm.principle_field_name(int(preset))] = "primary"
+    form = StoryForm(request.POST or None, principles=principles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        story = services.story_create(
+            owner=request.user,
+            fields=form.story_fields(),
+            tags=form.cleaned_data["tags"],
+            mappings=form.mappings(),
+        )
+        messages.success(request, f"Saved “{story.title}”.")
+        return redirect("stories:detail", pk=story.pk)
+    return render(request, "stories/story_form.html", {"form": form, "story": None})
+
+
+@story_view("GET", "POST")
+def story_edit(request: HttpRequest, story: Story) -> HttpResponse:
+    """Edit a story; the text it had before is kept as a revision."""
+    form = StoryForm(
+        request.POST or None,
+        instance=story,
+        principles=_principle_choices(request),
+        initial={"tags": [t.name for t in story.tags.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.story_update(
+            story=story,
+            fields=form.story_fields(),
+            tags=form.cleaned_data["tags"],
+            mappings=form.mappings(),
+        )
+        messages.success(request, "Saved. The previous text is kept in the history.")
+        return redirect("stories:detail", pk=story.pk)
+    return render(request, "stories/story_form.html", {"form": form, "story": story})
+
+
+@story_view("GET")
+def story_detail(request: HttpRequest, story: Story) -> HttpResponse:
+    """A story as a cue card, with its history."""
+    context = {
+        "story": story,
+        "revisions": list(selectors.story_revisions(story=story)),
+    }
+    return render(request, "stories/story_detail.html", context)
+
+
+@story_view("GET", "POST")
+def story_delete(request: HttpRequest, story: Story) -> HttpResponse:
+    """Ask for confirmation (GET), then delete (POST)."""
+    if request.method == "POST":
+        title = story.title
+        services.story_delete(story=story)
+        messages.success(request, f"Deleted “{title}”.")
+        return redirect("stories:list")
+    context = {"story": story, "revision_count": story.revisions.count()}
+    return render(request, "stories/story_confirm_delete.html", context)
+
+
+@story_view("POST")
+def story_archive(request: HttpRequest, story: Story) -> HttpResponse:
+    """Archive (hide) or, with unarchive=1, bring back a story."""
+    if request.POST.get("unarchive"):
+        services.story_unarchive(story=story)
+        messages.success(request, f"“{story.title}” is back in your stories.")
+    else:
+        services.story_archive(story=story)
+        messages.success(request, f"Archived “{story.title}”. Find it under Archived.")
+    return redirect("stories:detail", pk=story.pk)
+
+
+@story_view("GET")
+def revision_diff(request: HttpRequest, story: Story, revision_pk: int) -> HttpResponse:
+    """What changed between a revision and the current text."""
+    revision = selectors.revision_get(story=story, pk=revision_pk)
+    context = {
+        "story": story,
+        "revision": revision,
+        "diffs": diff_content(revision.content, story.content(), FIELD_LABELS),
+    }
+    return render(request, "stories/revision_diff.html", context)
+
+
+@story_view("POST")
+def revision_restore(request: HttpRequest, story: Story, revision_pk: int) -> HttpResponse:
+    """Bring back a revision's text (the current text becomes a revision)."""
+    revision = selectors.revision_get(story=story, pk=revision_pk)
+    services.story_restore_revision(story=story, revision=revision)
+    messages.success(request, "Restored. The text it replaced is kept in the history.")
+    return redirect("stories:detail", pk=story.pk)

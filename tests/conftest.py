@@ -1,0 +1,40 @@
+"""Shared fixtures: users, stories and logged-in clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import StoryFactory, UserFactory
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as the given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def story(user):
+    return StoryFactory(owner=user)
+
+
+@pytest.fixture
+def amazon(db):
+    from principles.models import PrincipleSet
+
+    return PrincipleSet.objects.get(slug="amazon", owner__isnull=True)
