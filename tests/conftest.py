@@ -38,3 +38,10 @@ def amazon(db):
     from principles.models import PrincipleSet
 
     return PrincipleSet.objects.get(slug="amazon", owner__isnull=True)
+
+
+def pytest_report_header(config) -> str:
+    """Say which database the run uses (CI runs on PostgreSQL, local runs on SQLite)."""
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
