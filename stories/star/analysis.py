@@ -1,0 +1,58 @@
+"""Per-part analysis: words, sentences, quantities and lexicon hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .patterns import PROPER_NOUN_RE
+from .quantities import Quantity, collect_quantities
+from .scan import LexHits, scan
+from .textutil import Sentences, count_words, lower_same_length
+
+
+@dataclass(slots=True)
+class PartAnalysis:
+    """Everything the checks need to know about one part's text."""
+
+    name: str
+    text: str
+    words: int
+    sentences: Sentences
+    quantities: list[Quantity]
+    hits: LexHits
+    vague: list[tuple[int, int, str]]
+
+
+def analyse_part(name: str, text: str) -> PartAnalysis:
+    """Analyse one part; cost is linear in the length of ``text``."""
+    low = lower_same_length(text)
+    sentences = Sentences(text)
+    hits = scan(text, low, sentences)
+    quantities = collect_quantities(text, low, hits.number_words)
+    vague = _unanchored_vague(text, hits, quantities, sentences)
+    return PartAnalysis(name, text, count_words(text), sentences, quantities, hits, vague)
+
+
+def _unanchored_vague(
+    text: str,
+    hits: LexHits,
+    quantities: list[Quantity],
+    sentences: Sentences,
+) -> list[tuple[int, int, str]]:
+    """Vague phrases whose sentence gives no number (or, for buzzwords, no name)."""
+    if not hits.intensifiers and not hits.buzzwords:
+        return []
+    with_number = {sentences.index(q.start) for q in quantities}
+    flagged = [hit for hit in hits.intensifiers if sentences.index(hit[0]) not in with_number]
+    named: dict[int, bool] = {}
+    for hit in hits.buzzwords:
+        index = sentences.index(hit[0])
+        if index in with_number:
+            continue
+        if index not in named:
+            sent_start, sent_end = sentences.spans[index]
+            named[index] = PROPER_NOUN_RE.search(text, sent_start, sent_end) is not None
+        if not named[index]:
+            flagged.append(hit)
+    flagged.sort()
+    return flagged

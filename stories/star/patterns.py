@@ -1,0 +1,172 @@
+"""Regular expressions, compiled once at import.
+
+Every pattern runs on lowercased text (same length as the original, so spans
+line up) and starts with a literal or a single character class, which lets
+the regex engine skip quickly to candidate positions.  No pattern nests
+unbounded repeats, so matching stays linear in the text size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from . import lexicon as lx
+
+_SEP = r"[ \t\-]+"
+_APOS = r"['\u2019]"
+# Every phrase pattern starts by matching the character before the phrase
+# (run it on " " + text), so the engine only tries word starts.
+_BEFORE = r"[^\w]"
+
+
+def _units(phrase: str) -> list[str]:
+    """Regex units of a phrase: a space matches spaces/hyphens, ' a typographic one too."""
+    units = []
+    for char in phrase:
+        if char == " ":
+            units.append(_SEP)
+        elif char == "'":
+            units.append(_APOS)
+        else:
+            units.append(re.escape(char))
+    return units
+
+
+def _trie_source(trie: dict[str, dict]) -> str:
+    keys = sorted(key for key in trie if key)
+    alternatives = [key + _trie_source(trie[key]) for key in keys]
+    if not alternatives:
+        return ""
+    if len(alternatives) == 1:
+        body = alternatives[0]
+        return f"(?:{body})?" if "" in trie else body
+    body = "(?:" + "|".join(alternatives) + ")"
+    return body + "?" if "" in trie else body
+
+
+def phrase_alternation(phrases: Iterable[str]) -> str:
+    """Regex source matching any phrase as whole words, longest first.
+
+    Phrases are merged into a character trie; the match includes the one
+    character before the phrase, so search ``" " + text`` and shift spans
+    (see ``phrase_spans``).
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for unit in _units(phrase):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+    return f"{_BEFORE}(?:{_trie_source(trie)})(?!\\w)"
+
+
+def phrase_spans(regex: re.Pattern[str], low: str) -> list[tuple[int, int, str]]:
+    """(start, end, matched text) of a ``phrase_alternation`` regex in ``low``."""
+    return [(m.start(), m.end() - 1, m.group()[1:]) for m in regex.finditer(" " + low)]
+
+
+def normalise_phrase(matched: str) -> str:
+    """Map matched text back to its lexicon spelling."""
+    return " ".join(matched.replace("\u2019", "'").replace("-", " ").split())
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# --- one pass for all lexicon words ------------------------------------------------
+LEX_KINDS: dict[str, str] = {}
+for _kind, _phrases in (
+    ("i", lx.I_FORMS),
+    ("we", lx.WE_FORMS),
+    ("be", lx.BE_FORMS),
+    ("num", lx.NUMBER_WORDS),
+    ("change", lx.CHANGE_WORDS),
+    ("intens", lx.INTENSIFIERS),
+    ("buzz", lx.BUZZWORDS),
+    ("hedge", lx.HEDGES),
+    ("hypo", lx.HYPOTHETICALS),
+):
+    for _phrase in _phrases:
+        LEX_KINDS[_phrase] = _kind  # later kinds win: "i'll" is hypothetical
+LEX_RE = re.compile(phrase_alternation(LEX_KINDS))
+
+# --- sentences -----------------------------------------------------------------------
+# A sentence ends at a line break, or at . ! ? when the next visible
+# character is not lowercase or a digit ("e.g. the", "3.5" do not end one).
+# Only the first of a run of terminators can match, and the closing run is
+# bounded and possessive, so "....." or '."."."' stays linear.
+SENTENCE_END_RE = re.compile(
+    r"[.!?\n](?:(?<=\n)|(?<![.!?].)[.!?\"'\u201d\u2019)\]]{0,8}+(?=\s*$|\s+[^a-z0-9\s]))"
+)
+
+# --- numbers -------------------------------------------------------------------------
+NUMBER_START_RE = re.compile(r"[0-9$€£¥₹]")
+NUMBER_TOKEN_RE = re.compile(
+    r"(?P<dt>[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,4}(?![0-9])"
+    r"|[0-9]{1,2}:[0-9]{2}(?![0-9]))"
+    r"|(?P<cur>[$€£¥₹])?[ \t]?(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)"
+    r"(?P<range>[ \t]?[\u2013-][ \t]?[$€£¥₹]?[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
+    r"|/[0-9]+)?"
+)
+_UNITS = _alt(lx.DURATION_UNITS)
+_MAGS = _alt(lx.MAGNITUDES)
+SUFFIX_RE = re.compile(
+    r"(?P<pct>[ \t]?(?:%|percent\b|per[ \t]cent\b|percentage[ \t]points?\b"
+    r"|pp\b|bps\b|basis[ \t]points?\b))"
+    r"|(?P<ord>(?:st|nd|rd|th)\b)"
+    r"|(?P<ampm>[ \t]?[ap]\.?m\b\.?)"
+    r"|(?P<mult>[ \t]?[x\u00d7](?![a-z0-9]))"
+    rf"|(?P<mag>[ \t]?(?:{_MAGS})\b)"
+    rf"|(?P<unit>[ \t]?-?[ \t]?(?:{_UNITS})\b)"
+    r"|(?P<person>[ \t]?-[ \t]?(?:person|people|member|strong)\b"
+    r"|[ \t](?:person|member|strong)\b)"
+    r"|(?P<word>[ \t]+(?P<next>[a-z]+))"
+)
+AFTER_UNIT_RE = re.compile(r"\s+(?:ago|later|earlier)\b")
+CURRENCY_AFTER_RE = re.compile(rf"[ \t]+(?:{_alt(lx.CURRENCY_WORDS)})\b")
+_MONTHS = _alt(lx.MONTHS)
+MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
+NUMBER_WORD_TAIL_RE = re.compile(
+    r"(?:[ \t]+|-)(?:and[ \t]+)?(?:" + _alt(lx.NUMBER_WORDS) + r")(?![a-z])"
+)
+FROM_TO_RE = re.compile(
+    r"from[ \t]+[$€£¥₹]?[ \t]?[0-9][0-9,.]*"
+    rf"(?:[ \t]?(?:%|(?:{_UNITS}|{_MAGS})\b))?"
+    r"[ \t]+(?:down[ \t]+|up[ \t]+)?to[ \t]+[$€£¥₹]?[ \t]?[0-9][0-9,.]*"
+    rf"(?:[ \t]?(?:%|(?:{_UNITS}|{_MAGS})\b))?"
+)
+
+# --- passive voice -------------------------------------------------------------------
+PASSIVE_TAIL_RE = re.compile(
+    r"[ \t]+(?:(?:[a-z]+ly|then|also|all|not|never|later|soon|just|first)[ \t]+)?"
+    r"(?P<verb>[a-z]+)"
+)
+PASSIVE_SELF_AGENT_RE = re.compile(
+    r"(?:[ \t]+[a-z]+){0,3}?[ \t]+by[ \t]+(?:" + _alt(lx.PASSIVE_AGENT_SELF) + r")\b"
+)
+PREV_LOW_WORD_RE = re.compile(r"([a-z'\u2019]+)[ \t,;:]*$")
+
+# --- anchors for buzzwords -------------------------------------------------------------
+PROPER_NOUN_RE = re.compile(r"[ \t(\"\u201c][A-Z][A-Za-z0-9&]+")
+
+# --- splitting -------------------------------------------------------------------------
+# cue phrase -> (part index in PART order, weight)
+SPLIT_CUE_PART: dict[str, tuple[int, float]] = {}
+for _index, _cues in enumerate(lx.SPLIT_CUES.values()):
+    for _cue, _weight in _cues.items():
+        SPLIT_CUE_PART.setdefault(_cue, (_index, float(_weight)))
+I_PAST_RE = re.compile(
+    r"i(?<![\w'\u2019].)[ \t]+(?:[a-z]+ed|built|wrote|led|made|ran|met|took|set)\b"
+)
+# Cue phrases and section label words ("Situation", "what I did") in one pass;
+# the splitter checks that a label opens a line or follows a sentence end, and
+# is followed by the label tail (":", " - " or the end of the line).
+SPLIT_RE = re.compile(phrase_alternation([*SPLIT_CUE_PART, *lx.SECTION_LABELS]))
+SECTION_LABEL_TAIL_RE = re.compile(
+    r"[ \t*_]*(?::|[ \t]+[-\u2013\u2014][ \t]|[ \t\r]*(?=\n|$))[ \t*_]*"
+)
+
+# --- trivial parts ---------------------------------------------------------------------
+HAS_LETTER_RE = re.compile(r"[^\W\d_]")

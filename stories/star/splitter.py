@@ -1,0 +1,246 @@
+"""Split one undivided answer into Situation, Task, Action, Result, Reflection.
+
+Section labels ("Situation:", "**Result** -") win when at least two are
+present.  Otherwise each sentence is scored per part from cue phrases ("my
+task was", "as a result", "looking back"), numbers and its position, and a
+small dynamic programme picks the best in-order assignment.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import thresholds as th
+from .lexicon import SECTION_LABELS
+from .patterns import (
+    I_PAST_RE,
+    SECTION_LABEL_TAIL_RE,
+    SPLIT_CUE_PART,
+    SPLIT_RE,
+    normalise_phrase,
+    phrase_spans,
+)
+from .report import CORE_PARTS, PART_NAMES
+from .textutil import lower_same_length, sentence_spans
+
+_PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
+_PART_RANGE = range(len(PART_NAMES))
+_ACTION = _PART_INDEX["action"]
+_RESULT = _PART_INDEX["result"]
+_REFLECTION = _PART_INDEX["reflection"]
+# A sentence needs cue evidence to count as Reflection.
+_BASES = (0.0, 0.0, 0.0, 0.0, th.SPLIT_REFLECTION_BASE)
+_PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, _BASES, strict=True))
+Hit = tuple[int, int, str]
+# Markdown or bullets that may precede a label ("**Task**", "- Result:").
+_LABEL_MARKUP = " \t>*_#\u2022-"
+_MAX_LABEL_MARKUP = 12
+_NUMBER_RE = re.compile(r"[0-9$€£¥₹%][0-9.,]*")
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResult:
+    """Parts found in an answer; segments are (part, start, end) in the answer."""
+
+    parts: dict[str, str]
+    confidence: float
+    method: str  # "labels", "cues" or "empty"
+    segments: list[tuple[str, int, int]]
+
+
+def split_answer(text: str) -> SplitResult:
+    """Split ``text`` into the five parts and say how sure the split is (0..1)."""
+    low = lower_same_length(text)
+    hits = phrase_spans(SPLIT_RE, low)  # label words and cue phrases, one pass
+    labelled = _split_by_labels(text, hits)
+    if labelled is not None:
+        return labelled
+    return _split_by_cues(text, low, hits)
+
+
+def _result(
+    text: str, segments: list[tuple[str, int, int]], confidence: float, method: str
+) -> SplitResult:
+    pieces: dict[str, list[str]] = {name: [] for name in PART_NAMES}
+    for part, start, end in segments:
+        pieces[part].append(text[start:end])
+    parts = {name: "\n\n".join(chunks) for name, chunks in pieces.items()}
+    return SplitResult(parts, round(confidence, 2), method, segments)
+
+
+def _find_labels(text: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
+    """(label start, content start, part) for each section label, in order."""
+    labels = []
+    for start, end, raw in hits:
+        if raw not in SECTION_LABELS and normalise_phrase(raw) not in SECTION_LABELS:
+            continue
+        tail = SECTION_LABEL_TAIL_RE.match(text, end)
+        if tail is None:
+            continue
+        begin = _label_begin(text, start)
+        if begin is not None:
+            part = SECTION_LABELS.get(raw) or SECTION_LABELS[normalise_phrase(raw)]
+            labels.append((begin, tail.end(), part))
+    return labels
+
+
+def _label_begin(text: str, start: int) -> int | None:
+    """Start of a label's markup if it opens a line or follows a sentence end, else None."""
+    begin = start
+    while begin > 0 and start - begin < _MAX_LABEL_MARKUP and text[begin - 1] in _LABEL_MARKUP:
+        begin -= 1
+    if begin == 0 or text[begin - 1] == "\n":
+        return begin
+    if text[begin - 1] in ".!?" and begin < start:
+        return begin
+    return None
+
+
+def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
+    labels = _find_labels(text, hits)
+    if len({part for _, _, part in labels}) < 2:
+        return None
+    segments: list[tuple[str, int, int]] = []
+    preamble = _stripped(text, 0, labels[0][0])
+    if preamble is not None and not any(part == "situation" for _, _, part in labels):
+        segments.append(("situation", *preamble))
+    for index, (_, content_start, part) in enumerate(labels):
+        content_end = labels[index + 1][0] if index + 1 < len(labels) else len(text)
+        span = _stripped(text, content_start, content_end)
+        if span is not None:
+            segments.append((part, *span))
+    core_found = len({part for _, _, part in labels} & set(CORE_PARTS))
+    confidence = th.SPLIT_LABELS_CONFIDENCE_BASE + th.SPLIT_LABELS_CONFIDENCE_PER_PART * core_found
+    return _result(text, segments, confidence, "labels")
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return None
+    lead = len(chunk) - len(chunk.lstrip())
+    return (start + lead, start + lead + len(stripped))
+
+
+def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
+    sentences = sentence_spans(text)
+    if not sentences:
+        return _result(text, [], 0.0, "empty")
+    cues = _cue_scores(low, sentences, hits)
+    assignment = _best_assignment(cues)
+    segments: list[tuple[str, int, int]] = []
+    for index, part in enumerate(assignment):
+        name = PART_NAMES[part]
+        start, end = sentences[index]
+        if segments and segments[-1][0] == name:
+            segments[-1] = (name, segments[-1][1], end)
+        else:
+            segments.append((name, start, end))
+    return _result(text, segments, _confidence(cues, assignment), "cues")
+
+
+def _cue_scores(low: str, sentences: list[tuple[int, int]], hits: list[Hit]) -> list[list[float]]:
+    """Per sentence, per part: summed weights of the cue phrases it contains."""
+    starts = [start for start, _ in sentences]
+    scores = [[0.0] * len(PART_NAMES) for _ in sentences]
+    for start, _, raw in hits:
+        cue = SPLIT_CUE_PART.get(raw) or SPLIT_CUE_PART.get(normalise_phrase(raw))
+        if cue is not None:
+            part, weight = cue
+            scores[bisect_right(starts, start) - 1][part] += weight
+    for match in I_PAST_RE.finditer(low):
+        scores[bisect_right(starts, match.start()) - 1][_ACTION] += th.SPLIT_I_PAST_ACTION_WEIGHT
+    with_number = set()
+    for match in _NUMBER_RE.finditer(low):
+        token = match.group().rstrip(".,")
+        if len(token) == 4 and token.isdigit() and 1900 <= int(token) <= 2099:
+            continue  # a year says when, not what changed
+        with_number.add(bisect_right(starts, match.start()) - 1)
+    for index in with_number:
+        scores[index][_RESULT] += th.SPLIT_NUMBER_RESULT_WEIGHT
+    return scores
+
+
+@lru_cache(maxsize=256)
+def _priors(count: int) -> tuple[tuple[float, ...], ...]:
+    """For each of ``count`` sentences, how well its place alone fits each part."""
+    rows = []
+    for index in range(count):
+        position = (index + 0.5) / count
+        rows.append(
+            tuple(
+                th.SPLIT_PRIOR_WEIGHT * max(0.0, 1.0 - abs(position - centre) / width) - base
+                for centre, width, base in _PLACES
+            )
+        )
+    return tuple(rows)
+
+
+def _best_assignment(cues: list[list[float]]) -> list[int]:
+    """Best in-order part index for each sentence (parts never go backwards).
+
+    Moving from part q to part p skips the core parts in between, each costing
+    SPLIT_SKIP_PENALTY: cost(q, p) = penalty * (p - q - 1), starting from a
+    virtual part -1; the Reflection, last, is free to leave out.
+    """
+    penalty = th.SPLIT_SKIP_PENALTY
+    minus_infinity = float("-inf")
+    best = [minus_infinity] * len(PART_NAMES)
+    back: list[list[int]] = []
+    for index, (row, prior) in enumerate(zip(cues, _priors(len(cues)), strict=True)):
+        # run: max over earlier parts q of best[q] + penalty * q (q = -1 only at the start)
+        run_value = -penalty if index == 0 else minus_infinity
+        run_part = -1
+        new_best = [0.0] * len(PART_NAMES)
+        pointers = [0] * len(PART_NAMES)
+        for part in _PART_RANGE:
+            stay = best[part]
+            jump = run_value - penalty * (part - 1)
+            if jump > stay:
+                new_best[part] = jump + row[part] + prior[part]
+                pointers[part] = run_part
+            else:
+                new_best[part] = stay + row[part] + prior[part]
+                pointers[part] = part
+            if stay + penalty * part > run_value:
+                run_value, run_part = stay + penalty * part, part
+        best = new_best
+        back.append(pointers)
+    last = max(
+        _PART_RANGE,
+        key=lambda part: (best[part] - penalty * max(0, _REFLECTION - part - 1), -part),
+    )
+    assignment = [last]
+    for pointers in reversed(back[1:]):
+        assignment.append(pointers[assignment[-1]])
+    assignment.reverse()
+    return assignment
+
+
+def _confidence(cues: list[list[float]], assignment: list[int]) -> float:
+    """0..1: how many core parts are backed by a cue, minus conflicting cues."""
+    present = set(assignment)
+    present.discard(_REFLECTION)
+    supported = set()
+    conflicts = 0
+    for row, part in zip(cues, assignment, strict=True):
+        own = row[part]
+        if own >= th.SPLIT_STRONG_CUE:
+            supported.add(part)
+        elif max(row) >= th.SPLIT_CONFLICT_CUE:
+            conflicts += 1
+    supported.discard(_REFLECTION)
+    value = (
+        th.SPLIT_CONFIDENCE_BASE
+        + th.SPLIT_CONFIDENCE_PER_BACKED_PART * len(supported)
+        + th.SPLIT_CONFIDENCE_PER_PRESENT_PART * len(present)
+        - th.SPLIT_CONFIDENCE_PER_CONFLICT * conflicts
+    )
+    if len(assignment) < len(CORE_PARTS):
+        few = th.SPLIT_CONFIDENCE_PER_SENTENCE_WHEN_FEW * (len(assignment) + 1)
+        value = min(value, few)
+    return max(0.0, min(th.SPLIT_CONFIDENCE_CUES_MAX, value))

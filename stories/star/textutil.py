@@ -1,0 +1,89 @@
+"""Small text helpers shared by the checks."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from .lexicon import PLACEHOLDERS
+from .patterns import HAS_LETTER_RE, SENTENCE_END_RE
+
+Span = tuple[int, int]
+
+
+def lower_same_length(text: str) -> str:
+    """Lowercase ``text`` keeping every offset valid.
+
+    ``str.lower`` can lengthen a few characters (e.g. "İ"); those are kept as is.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(lc if len(lc := ch.lower()) == 1 else ch for ch in text)
+
+
+def count_words(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(text.split())
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentence spans (without surrounding whitespace), in order.
+
+    A sentence ends at a line break, or at ".", "!" or "?" unless the next
+    visible character is lowercase or a digit ("e.g. the", "3.5").
+    """
+    spans: list[Span] = []
+    start = 0
+    for end in [m.end() for m in SENTENCE_END_RE.finditer(text)]:
+        _append_stripped(text, start, end, spans)
+        start = end
+    _append_stripped(text, start, len(text), spans)
+    return spans
+
+
+def _append_stripped(text: str, start: int, end: int, spans: list[Span]) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = chunk.find(stripped[0])
+        spans.append((start + lead, start + lead + len(stripped)))
+
+
+class Sentences:
+    """Sentence spans of a text, computed on first use."""
+
+    __slots__ = ("_spans", "_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: list[Span] | None = None
+        self._starts: list[int] = []
+
+    @property
+    def spans(self) -> list[Span]:
+        """All sentence spans."""
+        if self._spans is None:
+            self._spans = sentence_spans(self.text)
+            self._starts = [start for start, _ in self._spans]
+        return self._spans
+
+    def index(self, offset: int) -> int:
+        """Index of the sentence containing ``offset`` (0 when there is none)."""
+        if not self.spans:
+            return 0
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def span_at(self, offset: int) -> Span:
+        """Span of the sentence containing ``offset``."""
+        spans = self.spans
+        return spans[self.index(offset)] if spans else (0, len(self.text))
+
+
+def is_placeholder(text: str) -> bool:
+    """True for text with no real content ("n/a", "TBD", "...", digits only)."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if stripped.lower().rstrip(".!") in PLACEHOLDERS:
+        return True
+    return HAS_LETTER_RE.search(stripped) is None

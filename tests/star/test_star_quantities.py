@@ -1,0 +1,127 @@
+"""Quantity detection: what counts as measurable impact, and what does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from stories.star import check, find_quantities
+
+
+def texts(text: str) -> list[str]:
+    return [quantity.text for quantity in find_quantities(text)]
+
+
+def kinds(text: str) -> list[str]:
+    return [quantity.kind for quantity in find_quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [
+        ("Revenue grew 40% in a year.", "40%", "percent"),
+        ("Costs fell by 12 percent.", "12 percent", "percent"),
+        ("Uptime reached 99.9% for the quarter.", "99.9%", "percent"),
+        ("We saved $2M.", "$2M", "money"),
+        ("It saved $1.2 million a year.", "$1.2 million", "money"),
+        ("The deal was worth €300k.", "€300k", "money"),
+        ("We recovered £40,000 of overcharges.", "£40,000", "money"),
+        ("They paid 5,000 USD upfront.", "5,000 USD", "money"),
+        ("Throughput grew 2x after the change.", "2x", "multiplier"),
+        ("It was 10\u00d7 faster.", "10\u00d7", "multiplier"),
+        ("Sign-ups doubled.", "doubled", "change"),
+        ("Errors halved.", "halved", "change"),
+        ("Revenue tripled.", "tripled", "change"),
+        ("We cut the cost in half.", "in half", "change"),
+        ("Build time went from 40 to 12 minutes.", "from 40 to 12 minutes", "range"),
+        ("p95 dropped from 900 ms to 200 ms.", "from 900 ms to 200 ms", "range"),
+        ("Each agent saved 45 minutes a day.", "45 minutes", "duration"),
+        ("The rollout took two weeks.", "two weeks", "duration"),
+        ("We hired three engineers.", "three", "count"),
+        ("A dozen teams adopted it.", "A dozen", "count"),
+        ("Twenty-five stores joined.", "Twenty-five", "count"),
+        ("Hundreds of users wrote in.", "Hundreds", "count"),
+        ("We reached 2000 users.", "2000", "count"),
+        ("The app reached the top 10 in its category.", "10", "rank"),
+        ("We ranked #1 in the region.", "1", "rank"),
+        ("It took 3-4 weeks.", "3-4 weeks", "duration"),
+        ("We onboarded 50k customers.", "50k", "count"),
+        ("It cost one million dollars less.", "one million dollars", "money"),
+    ],
+)
+def test_finds_quantities(text: str, expected: str, kind: str) -> None:
+    found = find_quantities(text)
+    assert [q.text for q in found] == [expected]
+    assert found[0].kind == kind
+    assert text[found[0].start : found[0].end] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2021 we launched the product.",
+        "It has run since 2019, and 2020 was the busiest year.",
+        "The contract ran 2019-2021.",
+        "The project ran from 2019 to 2021.",
+        "We moved to Python 3.11 last spring.",
+        "Python 3.11 made it simpler.",
+        "We shipped v2.3.1 of the SDK.",
+        "We upgraded to version 4 of the library.",
+        "We moved the service to Django 4.2 and then to Windows 10 servers.",
+        "It became one of the reference projects.",
+        "One day the build broke.",
+        "I joined a team of 6 engineers.",
+        "I led a team of six.",
+        "A group of about 20 volunteers helped.",
+        "We ran a 6-person team.",
+        "We shipped on March 3.",
+        "We shipped on 3 March.",
+        "The deadline was the 3rd of March, at 10:30.",
+        "The call was at 3pm and again at 9 a.m. the next day.",
+        "The release on 2024-03-04 replaced the one from 03/04/2021.",
+        "It launched in Q3 and the H1 plan was met.",
+        "That was before COVID-19 and the JIRA-123 fix.",
+        "It ran on x86 machines.",
+        "That was two years ago.",
+        "Three hours later the page was back.",
+        "Support now runs 24/7.",
+        "It ranked 1st in the 95th percentile report.",
+    ],
+)
+def test_false_positives_are_not_quantities(text: str) -> None:
+    assert texts(text) == []
+
+
+def test_quantities_are_sorted_without_overlap() -> None:
+    text = "Latency went from 40 to 12 minutes, saving $2M and 30% of costs, and sales doubled."
+    found = find_quantities(text)
+    assert [q.text for q in found] == ["from 40 to 12 minutes", "$2M", "30%", "doubled"]
+    ends = [q.end for q in found]
+    starts = [q.start for q in found]
+    assert all(end <= start for end, start in zip(ends, starts[1:], strict=False))
+
+
+def test_team_size_in_situation_does_not_make_the_story_quantified() -> None:
+    report = check(
+        situation="I worked in a team of 6 at a bank, with 3 product owners.",
+        result="The bank adopted the new process across the department.",
+    )
+    assert report.quantified is False
+    assert "impact_not_quantified" in report.codes
+    found = [text for text, part, _ in report.metrics["quantities"] if part == "situation"]
+    assert found == ["3"]  # the product owners count, the team size does not
+
+
+def test_impact_ok_message_counts_numbers_and_spans_point_at_them() -> None:
+    result = "Errors fell 30%, we saved $50k, and support calls halved."
+    report = check(result=result)
+    finding = next(f for f in report.findings if f.code == "impact_quantified")
+    assert finding.severity == "ok"
+    assert "3 numbers found" in finding.message
+    assert [result[s:e] for s, e in finding.spans] == ["30%", "$50k", "halved"]
+    assert report.metrics["result_quantities"] == 3
+
+
+def test_numbers_in_action_only_get_a_pointed_hint() -> None:
+    report = check(action="I cut build time by 40%.", result="Everyone was happier.")
+    finding = next(f for f in report.findings if f.code == "impact_not_quantified")
+    assert "Action has numbers" in finding.suggestion
