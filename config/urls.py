@@ -11,6 +11,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("principles/", include("principles.urls")),
+    path("coverage/", include("principles.coverage_urls")),
     path("stories/", include("stories.urls")),
+    path("bank/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,8 +15,9 @@ class StoryPrincipleInline(admin.TabularInline):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "updated_at", "archived_at")
+    list_display = ("title", "owner", "star_score", "updated_at", "archived_at")
     list_filter = ("archived_at",)
+    readonly_fields = ("star_score", "star_flags", "star_quantified", "star_version")
     search_fields = ("title", "owner__username")
     raw_id_fields = ("owner",)
     inlines = [StoryPrincipleInline]

@@ -201,7 +201,12 @@ class StoryFilterForm(forms.Form):
     tag = forms.CharField(required=False, max_length=TAG_MAX)
     sort = forms.ChoiceField(
         required=False,
-        choices=[("updated", "Last edited"), ("title", "Title")],
+        choices=[
+            ("updated", "Last edited"),
+            ("title", "Title"),
+            ("score", "Score, best first"),
+            ("weakest", "Score, weakest first"),
+        ],
     )
     archived = forms.BooleanField(required=False)
 

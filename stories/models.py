@@ -51,6 +51,11 @@ class Story(models.Model):
     organisation = models.CharField(max_length=META_MAX, blank=True)
     role = models.CharField(max_length=META_MAX, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The STAR checker's verdict, stored on save so lists never re-run it per row.
+    star_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    star_flags = models.JSONField(default=list, blank=True)
+    star_quantified = models.BooleanField(default=False)
+    star_version = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     principles = models.ManyToManyField(
@@ -64,6 +69,12 @@ class Story(models.Model):
         ordering = ["-updated_at", "-id"]
         verbose_name_plural = "stories"
         indexes = [models.Index(fields=["owner", "-updated_at"], name="story_owner_updated")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(star_score__isnull=True) | models.Q(star_score__lte=100),
+                name="story_star_score_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
@@ -15,6 +15,8 @@ from stories.models import Story, StoryPrinciple, StoryRevision
 SORTS = {
     "updated": ("-updated_at", "-id"),
     "title": (Lower("title"), "id"),
+    "score": (F("star_score").desc(nulls_last=True), "-updated_at", "-id"),
+    "weakest": (F("star_score").asc(nulls_last=True), "-updated_at", "-id"),
 }
 SEARCH_FIELDS = ("title", "situation", "task", "action", "result", "reflection")
 

@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 
+from principles.coverage import next_weight
 from principles.models import Principle
+from stories import scoring
 from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision, Weight
 
 #: Story fields a form or an import may set directly.
@@ -62,6 +64,7 @@ def story_create(
     story = Story(owner=owner)
     _apply_fields(story, fields)
     story.full_clean(exclude=["owner"])
+    scoring.apply_score(story)
     story.save()
     story.tags.set(list(tags))
     if mappings:
@@ -84,12 +87,32 @@ def story_update(
         story.full_clean(exclude=["owner"])
         if any(name in CONTENT_FIELDS for name in changed):
             StoryRevision.objects.create(story=story, content=stored.content())
+        if any(name in scoring.CHECKED_FIELDS for name in changed):
+            scoring.apply_score(story)
+            changed += scoring.SCORE_FIELDS
         story.save(update_fields=[*changed, "updated_at"])
     if tags is not None:
         story.tags.set(list(tags))
     if mappings is not None:
         story_set_principles(story=story, mappings=mappings)
     return story
+
+
+@transaction.atomic
+def story_cycle_principle(*, story: Story, principle: Principle) -> str | None:
+    """Move one mapping along none -> primary -> secondary -> none; return the new weight."""
+    current = (
+        StoryPrinciple.objects.select_for_update().filter(story=story, principle=principle).first()
+    )
+    weight = next_weight(current.weight if current else None)
+    if current is None:
+        StoryPrinciple.objects.create(story=story, principle=principle, weight=weight)
+    elif weight is None:
+        current.delete()
+    else:
+        current.weight = weight
+        current.save(update_fields=["weight"])
+    return weight
 
 
 def story_restore_revision(*, story: Story, revision: StoryRevision) -> Story:
@@ -114,6 +137,28 @@ def story_unarchive(*, story: Story) -> Story:
         story.archived_at = None
         story.save(update_fields=["archived_at"])
     return story
+
+
+def stories_rescore(*, stories: Iterable[Story], batch_size: int = 200) -> int:
+    """Re-run the checker on stories and store the verdicts; returns how many changed.
+
+    Only the score fields are written: ``updated_at`` stays, since the story
+    itself did not change.
+    """
+    batch: list[Story] = []
+    updated = 0
+    for story in stories:
+        before = (story.star_score, story.star_flags, story.star_quantified, story.star_version)
+        scoring.apply_score(story)
+        after = (story.star_score, story.star_flags, story.star_quantified, story.star_version)
+        if after != before:
+            batch.append(story)
+        if len(batch) >= batch_size:
+            updated += Story.objects.bulk_update(batch, scoring.SCORE_FIELDS)
+            batch = []
+    if batch:
+        updated += Story.objects.bulk_update(batch, scoring.SCORE_FIELDS)
+    return updated
 
 
 def story_delete(*, story: Story) -> None:

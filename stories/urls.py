@@ -11,6 +11,7 @@ app_name = "stories"
 urlpatterns = [
     path("", views.story_list, name="list"),
     path("new/", views.story_create, name="create"),
+    path("check/", views.story_check, name="check"),
     path("<int:pk>/", views.story_detail, name="detail"),
     path("<int:pk>/edit/", views.story_edit, name="edit"),
     path("<int:pk>/delete/", views.story_delete, name="delete"),

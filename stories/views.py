@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import load_then_allow
-from stories import selectors, services
+from stories import scoring, selectors, services
 from stories.diffing import diff_content
-from stories.forms import StoryFilterForm, StoryForm
+from stories.forms import MonthField, StoryFilterForm, StoryForm
 from stories.models import CONTENT_FIELDS, Story
 
 PAGE_SIZE = 20
@@ -61,6 +64,39 @@ def _principle_choices(request: HttpRequest) -> list:
     return list(selectors.user_principles(user=request.user))
 
 
+def _report_from_data(data, principles: list) -> dict:
+    """The checker's report panel for typed (possibly unsaved, possibly invalid) text."""
+    month = None
+    # An invalid month is the form's to report; the check just skips the age.
+    with contextlib.suppress(ValidationError):
+        month = MonthField(required=False).clean(data.get("happened_on", ""))
+    report = scoring.check_parts(
+        **{name: str(data.get(name, "")) for name in scoring.PART_LABELS},
+        happened_on=month,
+    )
+    mapped = [p.pk for p in principles if data.get(StoryForm.principle_field_name(p.pk))]
+    return scoring.report_context(
+        report, principles=principles, mapped=mapped, field_name=StoryForm.principle_field_name
+    )
+
+
+def _report_for_story(story: Story, principles: list) -> dict:
+    data = {name: getattr(story, name) for name in scoring.PART_LABELS}
+    data["happened_on"] = story.happened_on
+    data.update(
+        {StoryForm.principle_field_name(m.principle_id): m.weight for m in story.mappings.all()}
+    )
+    return _report_from_data(data, principles)
+
+
+@require_POST
+def story_check(request: HttpRequest) -> HttpResponse:
+    """The live STAR report for the text being typed (htmx, debounced)."""
+    principles = _principle_choices(request)
+    context = _report_from_data(request.POST, principles)
+    return render(request, "stories/_star_report.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def story_create(request: HttpRequest) -> HttpResponse:
     """Write a new story; ?principle=ID pre-tags it with that principle as primary."""
@@ -79,17 +115,20 @@ def story_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"Saved “{story.title}”.")
         return redirect("stories:detail", pk=story.pk)
-    return render(request, "stories/story_form.html", {"form": form, "story": None})
+    context = {"form": form, "story": None}
+    if form.is_bound:
+        context.update(_report_from_data(request.POST, principles))
+    return render(request, "stories/story_form.html", context)
 
 
 @story_view("GET", "POST")
 def story_edit(request: HttpRequest, story: Story) -> HttpResponse:
     """Edit a story; the text it had before is kept as a revision."""
+    principles = _principle_choices(request)
     form = StoryForm(
         request.POST or None,
         instance=story,
-        principles=_principle_choices(request),
-        initial={"tags": [t.name for t in story.tags.all()]},
+        principles=principles,
     )
     if request.method == "POST" and form.is_valid():
         services.story_update(
@@ -100,7 +139,12 @@ def story_edit(request: HttpRequest, story: Story) -> HttpResponse:
         )
         messages.success(request, "Saved. The previous text is kept in the history.")
         return redirect("stories:detail", pk=story.pk)
-    return render(request, "stories/story_form.html", {"form": form, "story": story})
+    report = (
+        _report_from_data(request.POST, principles)
+        if form.is_bound
+        else _report_for_story(story, principles)
+    )
+    return render(request, "stories/story_form.html", {"form": form, "story": story, **report})
 
 
 @story_view("GET")
@@ -109,6 +153,7 @@ def story_detail(request: HttpRequest, story: Story) -> HttpResponse:
     context = {
         "story": story,
         "revisions": list(selectors.story_revisions(story=story)),
+        **_report_for_story(story, principles=[]),
     }
     return render(request, "stories/story_detail.html", context)
 

@@ -1,6 +1,7 @@
 // Storybank: small progressive enhancements. The app works without this file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   // Live character counters for fields with a maxlength: warn before the limit bites.
   function attachCounter(field) {
@@ -25,6 +26,46 @@
   function init(root) {
     root.querySelectorAll("[data-maxlength]").forEach(attachCounter);
   }
+
+  // "Add" on a suggested principle: map it as primary in the picker, then re-check.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".add-principle");
+    if (!button) return;
+    var select = document.querySelector('select[name="' + button.dataset.field + '"]');
+    if (!select) return;
+    if (!select.value) select.value = "primary";
+    select.classList.add("is-valid");
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    button.disabled = true;
+    button.textContent = "Added";
+  });
+
+  // Keep the report's <details> (preview, "why this score") open across live updates.
+  var openDetails = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    event.detail.target.querySelectorAll("details[data-keep]").forEach(function (d) {
+      openDetails[d.dataset.keep] = d.open;
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    event.detail.target.querySelectorAll("details[data-keep]").forEach(function (d) {
+      if (openDetails[d.dataset.keep]) d.open = true;
+    });
+  });
+
+  // The live check is a convenience: if it fails, say so and keep the form usable.
+  function liveCheckFailed(event) {
+    var target = event.detail && event.detail.elt;
+    if (!target || target.id !== "star-report") return;
+    var note = document.createElement("p");
+    note.className = "small text-danger mb-0 live-check-error";
+    note.textContent = "The live check could not run just now. Your text is safe; it is checked again when you save.";
+    var old = target.querySelector(".live-check-error");
+    if (old) old.remove();
+    target.prepend(note);
+  }
+  document.addEventListener("htmx:responseError", liveCheckFailed);
+  document.addEventListener("htmx:sendError", liveCheckFailed);
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (e) { init(e.target); });

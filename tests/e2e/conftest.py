@@ -53,3 +53,14 @@ def external_requests(page):
 def _fail_fast(page):
     """Fail a missing element in seconds, not Playwright's default 30."""
     page.set_default_timeout(8_000)
+
+
+@pytest.fixture(autouse=True)
+def _builtin_principles(transactional_db):
+    """Browser tests run in transactions that end in a flush, which also empties the
+    principles the data migration seeded; put them back before each test."""
+    from django.apps import apps
+
+    from principles.seeding import load_set_data, seed_builtin_set
+
+    seed_builtin_set(apps, load_set_data())

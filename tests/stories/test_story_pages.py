@@ -8,6 +8,7 @@ from django.urls import reverse
 from principles.models import Principle
 from stories.forms import StoryForm
 from stories.models import PART_MAX, TITLE_MAX, Story, Weight
+from stories.services import story_set_principles
 from tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,19 @@ def test_month_field_rejects_nonsense(client_for, user, typed):
     response = client_for(user).post(reverse("stories:create"), story_payload(happened_on=typed))
     assert "happened_on" in response.context["form"].errors
     assert not Story.objects.exists()
+
+
+def test_edit_page_shows_the_story_its_tags_and_mappings(client_for, story, amazon):
+    dive = Principle.objects.get(principle_set=amazon, slug="dive-deep")
+    story.tags.set(["ml", "incident"])
+    story_set_principles(story=story, mappings={dive.pk: "secondary"})
+    response = client_for(story.owner).get(reverse("stories:edit", args=[story.pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["title"].value() == story.title
+    assert form[StoryForm.principle_field_name(dive.pk)].value() == "secondary"
+    body = response.content.decode()
+    assert 'value="incident, ml"' in body or 'value="ml, incident"' in body
 
 
 def test_edit_keeps_previous_text_as_revision(client_for, story):

@@ -1,0 +1,247 @@
+"""Which of my stories should answer this question? A ranking with reasons.
+
+For each story, points come from (constants below):
+- being mapped to the question's principle (primary beats secondary);
+- that principle's signal cues (its ``keywords`` data) found in the story;
+- words the story shares with the question (interview boilerplate ignored);
+- the story's stored STAR score, so a polished story wins a tie.
+
+Pure computation over rows already fetched, so the page's query count is fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from stories.star.principles import stem
+
+POINTS_PRIMARY = 4.0
+POINTS_SECONDARY = 2.0
+POINTS_PER_CUE = 1.0
+MAX_CUE_POINTS = 3.0
+POINTS_PER_SHARED_WORD = 0.5
+MAX_OVERLAP_POINTS = 2.0
+MAX_SCORE_POINTS = 1.5
+#: A story needs at least this many points to be suggested at all.
+MIN_POINTS = 1.0
+TOP = 3
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_BOILERPLATE = (
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "if",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "from",
+    "by",
+    "about",
+    "as",
+    "into",
+    "over",
+    "under",
+    "than",
+    "then",
+    "that",
+    "this",
+    "these",
+    "those",
+    "it",
+    "its",
+    "is",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "are",
+    "am",
+    "do",
+    "did",
+    "does",
+    "done",
+    "have",
+    "has",
+    "had",
+    "having",
+    "i",
+    "me",
+    "my",
+    "mine",
+    "we",
+    "our",
+    "us",
+    "you",
+    "your",
+    "he",
+    "she",
+    "they",
+    "them",
+    "their",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "not",
+    "no",
+    "yes",
+    "so",
+    "such",
+    "very",
+    "just",
+    "also",
+    "only",
+    "more",
+    "most",
+    "tell",
+    "describe",
+    "give",
+    "walk",
+    "share",
+    "example",
+    "time",
+    "situation",
+    "story",
+    "experience",
+    "moment",
+    "case",
+    "project",
+    "work",
+    "worked",
+    "working",
+    "something",
+    "someone",
+    "anything",
+    "would",
+    "could",
+    "should",
+    "can",
+    "will",
+    "differently",
+    "let",
+    "talk",
+    "through",
+)
+_IGNORED = frozenset(stem(word) for word in _BOILERPLATE)
+
+
+@dataclass(frozen=True)
+class StoryText:
+    """What the matcher needs of a story."""
+
+    pk: int
+    title: str
+    text: str
+    score: int | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A story ranked for a question, with the reasons for its place."""
+
+    story: StoryText
+    points: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def stems(text: str) -> list[str]:
+    """Lowercased, lightly stemmed words."""
+    return [stem(word) for word in _WORD.findall(text.lower())]
+
+
+def content_words(text: str) -> dict[str, str]:
+    """The words that carry meaning, by stem (boilerplate and short words dropped)."""
+    words: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        key = stem(word)
+        if key not in _IGNORED and len(key) > 2:
+            words.setdefault(key, word)
+    return words
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the words that carry meaning."""
+    return set(content_words(text))
+
+
+def _cues_found(story_stems: Sequence[str], cues: Iterable[str]) -> list[str]:
+    joined = f" {' '.join(story_stems)} "
+    found = []
+    for cue in cues:
+        cue_stems = stems(cue)
+        if cue_stems and f" {' '.join(cue_stems)} " in joined:
+            found.append(cue)
+    return found
+
+
+def guess_principle(question: str, principles: Iterable[object]) -> object | None:
+    """For a typed question: the principle whose cues or name it echoes most, if any.
+
+    A whole cue phrase counts double; a single shared meaningful word counts once.
+    """
+    question_stems = stems(question)
+    question_words = content_stems(question)
+    best, best_points = None, 0
+    for principle in principles:
+        cues = [*getattr(principle, "keywords", []), principle.name]
+        phrases = len(_cues_found(question_stems, cues))
+        words = len(question_words & content_stems(" ".join(cues)))
+        points = 2 * phrases + words
+        if points > best_points:
+            best, best_points = principle, points
+    return best
+
+
+def rank_stories(
+    question: str,
+    principle: object | None,
+    stories: Iterable[StoryText],
+    weights: Mapping[int, str],
+    *,
+    top: int | None = TOP,
+) -> list[Match]:
+    """Rank stories for a question; ``weights`` maps story pk -> weight for ``principle``."""
+    question_words = content_words(question)
+    cues = list(getattr(principle, "keywords", []) or [])
+    name = getattr(principle, "name", "")
+    matches = []
+    for story in stories:
+        story_stems = stems(f"{story.title} {story.text}")
+        points, reasons = 0.0, []
+        weight = weights.get(story.pk)
+        if weight:
+            points += POINTS_PRIMARY if weight == "primary" else POINTS_SECONDARY
+            reasons.append(f"Mapped to {name} ({weight})")
+        found = _cues_found(story_stems, cues)
+        if found:
+            points += min(MAX_CUE_POINTS, POINTS_PER_CUE * len(found))
+            quoted = ", ".join(f"“{cue}”" for cue in found[:4])
+            reasons.append(f"Shows {name} signals: {quoted}")
+        shared = sorted(question_words[key] for key in question_words.keys() & set(story_stems))
+        if shared:
+            points += min(MAX_OVERLAP_POINTS, POINTS_PER_SHARED_WORD * len(shared))
+            reasons.append(f"Shares words with the question: {', '.join(shared[:5])}")
+        if points < MIN_POINTS:
+            continue
+        if story.score is not None:
+            points += MAX_SCORE_POINTS * story.score / 100
+            reasons.append(f"STAR score {story.score}")
+        matches.append(Match(story, round(points, 2), reasons))
+    matches.sort(key=lambda m: (-m.points, m.story.title.lower(), m.story.pk))
+    return matches[:top] if top else matches

@@ -1,0 +1,21 @@
+"""Template helpers for showing the STAR checker's stored verdict."""
+
+from __future__ import annotations
+
+from django import template
+
+from stories import scoring
+
+register = template.Library()
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    """A short human label for a finding code."""
+    return scoring.flag_label(code)
+
+
+@register.filter
+def score_style(score: int | None) -> str:
+    """Bootstrap colour name for a score."""
+    return scoring.score_style(score)
