@@ -21,10 +21,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	@touch $@ $(VENV)/.installed-app
 
-## run: create the venv, install, migrate and serve http://127.0.0.1:8000 (SQLite, no broker)
+## run: create the venv, install, migrate and serve http://127.0.0.1:8000 (SQLite, no broker;
+##      with REDIS_URL set, a Celery worker and beat start alongside)
 run: $(VENV)/.installed-app
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	BIN=$(BIN) scripts/serve.sh $(HOST):$(PORT)
 
 ## demo: create the demo account (user demo, password storybank-demo) with 8 stories
 demo: $(VENV)/.installed-app

@@ -1,0 +1,7 @@
+"""Storybank's project package; loads the Celery app with Django."""
+
+from __future__ import annotations
+
+from config.celery import app as celery_app
+
+__all__ = ["celery_app"]

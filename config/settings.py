@@ -105,6 +105,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process and a Celery worker may write at once: wait for locks instead of
+    # failing, and take the write lock when a transaction starts.
+    # Write-ahead logging lets readers and one writer work side by side, with fewer
+    # syncs per commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,8 +178,65 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# --- Background jobs (used by the follow-up coach) ------------------------------------
+# --- The follow-up coach: LLM and background jobs ---------------------------------
+# Any OpenAI-compatible server: OpenAI, llama.cpp (`python -m llama_cpp.server`), vLLM,
+# Ollama. Without LLM_BASE_URL and LLM_MODEL only the offline (rules) coach is offered.
+LLM_BASE_URL = os.environ.get("LLM_BASE_URL", "")
+LLM_API_KEY = os.environ.get("LLM_API_KEY", "")
+LLM_MODEL = os.environ.get("LLM_MODEL", "")
+LLM_TIMEOUT = float(os.environ.get("LLM_TIMEOUT", "") or 20)
+LLM_MAX_TOKENS = env_int("LLM_MAX_TOKENS", 700)
+LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 3)
+LLM_RETRY_BACKOFF = float(os.environ.get("LLM_RETRY_BACKOFF", "") or 2)
+LLM_RETRY_BACKOFF_MAX = float(os.environ.get("LLM_RETRY_BACKOFF_MAX", "") or 30)
+LLM_JOBS_PER_HOUR = env_int("LLM_JOBS_PER_HOUR", 30)
+
+# Unset REDIS_URL: no broker; jobs run in-process and the app still works.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# Limits nest: client timeout < soft limit < hard limit < broker visibility timeout,
+# and a retry's countdown stays under the visibility timeout too.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", int(LLM_TIMEOUT) + 10)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 10)
+if not LLM_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "Time limits must nest: LLM_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int(
+        "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + int(LLM_RETRY_BACKOFF_MAX) + 60
+    ),
+    # How often a worker looks for messages whose worker died (older than the
+    # visibility timeout) and puts them back on the queue.
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+    # A dead broker must not hold a web request: fail fast, the sweeper re-enqueues.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 0,
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT, or Redis "
+        "hands a running job to a second worker."
+    )
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+# The sweeper re-enqueues jobs left pending (broker was down) and recovers jobs whose
+# worker died; a job counts as stuck once it has waited this long.
+JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 30)
+JOB_STUCK_AFTER = env_int("JOB_STUCK_AFTER", 30)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-followup-jobs": {
+        "task": "stories.tasks.sweep_followup_jobs",
+        "schedule": float(JOB_SWEEP_INTERVAL),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,17 @@ def amazon(db):
     return PrincipleSet.objects.get(slug="amazon", owner__isnull=True)
 
 
+@pytest.fixture
+def builtin_principles(transactional_db):
+    """Transactional tests end in a flush, which also empties the principles the data
+    migration seeded; put them back before the test."""
+    from django.apps import apps
+
+    from principles.seeding import load_set_data, seed_builtin_set
+
+    seed_builtin_set(apps, load_set_data())
+
+
 def pytest_report_header(config) -> str:
     """Say which database the run uses (CI runs on PostgreSQL, local runs on SQLite)."""
     from django.conf import settings

@@ -18,3 +18,8 @@ from config.settings import *  # noqa: F403
 
 # Hashing passwords slowly is a production virtue and a test-suite cost.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The Celery worker the job tests start is another process: on SQLite the test
+# database must be a file it can open (on PostgreSQL it is a database anyway).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405

@@ -56,11 +56,5 @@ def _fail_fast(page):
 
 
 @pytest.fixture(autouse=True)
-def _builtin_principles(transactional_db):
-    """Browser tests run in transactions that end in a flush, which also empties the
-    principles the data migration seeded; put them back before each test."""
-    from django.apps import apps
-
-    from principles.seeding import load_set_data, seed_builtin_set
-
-    seed_builtin_set(apps, load_set_data())
+def _seeded(builtin_principles):
+    """Every browser test starts with the built-in principles in place."""

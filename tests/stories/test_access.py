@@ -10,7 +10,8 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from stories import urls as story_urls
-from stories.models import Story, StoryRevision
+from stories.jobs import followup_job_start
+from stories.models import FollowUp, FollowUpJob, Story
 from stories.services import story_update
 from tests.factories import StoryFactory
 
@@ -21,10 +22,23 @@ def _story_routes() -> list[URLPattern]:
     return [p for p in story_urls.urlpatterns if "pk" in p.pattern.converters]
 
 
-def _url_for(pattern: URLPattern, story: Story, revision: StoryRevision) -> str:
-    kwargs = {"pk": story.pk}
-    if "revision_pk" in pattern.pattern.converters:
-        kwargs["revision_pk"] = revision.pk
+def _objects_of(story: Story) -> dict[str, int]:
+    """Every id a story URL can take, for one story of the owner's (made on first use)."""
+    if not story.revisions.exists():
+        story_update(story=story, fields={"title": f"{story.title} (edited)"})
+    job = story.followup_jobs.first() or followup_job_start(
+        user=story.owner, story=story, principle=None, backend="rules"
+    )
+    return {
+        "pk": story.pk,
+        "revision_pk": story.revisions.first().pk,
+        "job_pk": job.pk,
+        "followup_pk": job.followups.first().pk,
+    }
+
+
+def _url_for(pattern: URLPattern, story: Story, ids: dict[str, int]) -> str:
+    kwargs = {name: ids[name] for name in pattern.pattern.converters}
     return reverse(f"stories:{pattern.name}", kwargs=kwargs)
 
 
@@ -36,12 +50,24 @@ def _snapshot(story: Story) -> tuple:
         story.revisions.count(),
         sorted(story.mappings.values_list("principle_id", "weight")),
         sorted(story.tags.names()),
+        sorted(FollowUpJob.objects.filter(story=story).values_list("pk", "status")),
+        sorted(FollowUp.objects.filter(story=story).values_list("pk", "answer", "rating")),
     )
 
 
 def test_every_story_url_is_covered():
     names = {p.name for p in _story_routes()}
-    assert {"detail", "edit", "delete", "archive", "revision", "revision_restore"} <= names
+    assert {
+        "detail",
+        "edit",
+        "delete",
+        "archive",
+        "revision",
+        "revision_restore",
+        "followup_start",
+        "followup_job",
+        "followup_answer",
+    } <= names
 
 
 @pytest.mark.django_db
@@ -50,8 +76,7 @@ def test_every_story_url_is_covered():
 def test_other_users_story_is_404_and_unchanged(client_for, user, other_user, route, method):
     story = StoryFactory(owner=user)
     story.tags.set(["ml"])
-    story_update(story=story, fields={"title": "Renamed once"})
-    revision = story.revisions.get()
+    ids = _objects_of(story)
     before = _snapshot(story)
     payload = {
         "title": "hijacked",
@@ -60,9 +85,12 @@ def test_other_users_story_is_404_and_unchanged(client_for, user, other_user, ro
         "action": "x",
         "result": "x",
         "unarchive": "1",
+        "answer": "hijacked",
+        "rating": "nailed",
+        "backend": "rules",
     }
     client = client_for(other_user)
-    response = getattr(client, method)(_url_for(route, story, revision), payload)
+    response = getattr(client, method)(_url_for(route, story, ids), payload)
     assert response.status_code == 404
     assert _snapshot(story) == before
     assert Story.objects.filter(pk=story.pk).exists()
@@ -71,8 +99,7 @@ def test_other_users_story_is_404_and_unchanged(client_for, user, other_user, ro
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", _story_routes(), ids=lambda p: p.name)
 def test_anonymous_visitor_is_sent_to_login(client, story, route):
-    story_update(story=story, fields={"title": "Renamed once"})
-    url = _url_for(route, story, story.revisions.get())
+    url = _url_for(route, story, _objects_of(story))
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         assert response.status_code == 302

@@ -1,0 +1,59 @@
+"""The coach's shared vocabulary: what goes in (plain data) and what comes out.
+
+No Django here: the backends take plain dataclasses, so they can be tested and
+benchmarked on their own and never see another user's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: Parts a follow-up can target ("story" for the story as a whole).
+TARGET_PARTS = ("situation", "task", "action", "result", "reflection", "story")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One probing question, the STAR part it targets, and why it is asked."""
+
+    question: str
+    part: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    """The story as the coach sees it."""
+
+    title: str
+    situation: str
+    task: str
+    action: str
+    result: str
+    reflection: str = ""
+    when: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PrincipleInput:
+    """The principle the follow-ups probe (data on the principle, not code)."""
+
+    name: str
+    description: str = ""
+    signals: tuple[str, ...] = ()
+    probes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoachResult:
+    """What a backend produced, with what it cost."""
+
+    followups: list[FollowUp]
+    backend: str
+    model: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: int | None = None
+    notes: list[str] = field(default_factory=list)

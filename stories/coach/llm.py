@@ -1,0 +1,298 @@
+"""The LLM coach: follow-up questions from any OpenAI-compatible chat server.
+
+OpenAI, llama.cpp server, vLLM and Ollama all speak ``/v1/chat/completions``. One
+call is one HTTP request: the client is built with ``max_retries=0`` because exactly
+one layer retries (the Celery task), guided by ``LLMError.transient``.
+
+Two failures, kept apart so the caller can record and react to each:
+
+* ``LLMError``: the call failed (timeout, refused connection, HTTP error status).
+  ``transient`` says whether trying again later may help.
+* ``LLMAnswerRejected``: the server answered, but the answer is unusable (cut off,
+  not JSON, a refusal, or it breaks a rule in ``schema.py``). It carries the model,
+  token counts and latency so the attempt can still be recorded.
+
+The request asks for ``response_format={"type": "json_object"}`` and the prompt asks
+for JSON too. OpenAI, vLLM, llama.cpp and Ollama accept that parameter; a server that
+rejects it answers 400, which surfaces as a non-transient ``LLMError`` naming the
+server's message. The answer is validated in code either way: raw model text never
+reaches the caller except inside validated ``FollowUp`` objects.
+
+No Django here: settings arrive as an ``LLMSettings``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import openai
+
+from stories.coach.base import CoachResult, PrincipleInput, StoryInput
+from stories.coach.prompts import build_messages
+from stories.coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_followups
+
+#: Low temperature: focused, repeatable questions, still not word-for-word identical.
+TEMPERATURE = 0.3
+#: Server messages quoted in errors are cut to this many characters.
+SERVER_MESSAGE_MAX = 200
+#: Model names are cut to this length (what the job record stores).
+MODEL_MAX = 200
+#: Sent when no API key is configured (local servers ignore it; the client needs one).
+NO_KEY = "no-key"
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """Where and how to call the model (the API key is kept out of ``repr``)."""
+
+    base_url: str
+    api_key: str = field(repr=False)
+    model: str
+    timeout: float = 20.0
+    max_tokens: int = 600
+
+
+class LLMError(Exception):
+    """The call failed; ``transient`` says whether a later retry may succeed."""
+
+    def __init__(self, message: str, *, transient: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+        self.status = status
+
+
+class LLMAnswerRejected(Exception):
+    """The server answered but the answer is unusable; ``reason`` says why."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        model: str = "",
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        latency_ms: int | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.model = model
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.latency_ms = latency_ms
+
+
+def make_client(settings: LLMSettings) -> openai.OpenAI:
+    """An OpenAI client that makes exactly one attempt per call, within the timeout."""
+    return openai.OpenAI(
+        base_url=settings.base_url,
+        api_key=settings.api_key or NO_KEY,
+        timeout=settings.timeout,
+        max_retries=0,
+    )
+
+
+def llm_followups(
+    story: StoryInput,
+    principle: PrincipleInput | None,
+    n: int,
+    asked: Collection[str] = (),
+    *,
+    settings: LLMSettings,
+    client: openai.OpenAI | None = None,
+) -> CoachResult:
+    """Ask the model for ``n`` follow-ups on this one story; validate the answer.
+
+    Raises ``LLMError`` when the call fails and ``LLMAnswerRejected`` when the
+    answer cannot be used.
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    if client is None:
+        try:
+            client = make_client(settings)
+        except openai.OpenAIError as exc:
+            raise LLMError(
+                f"the LLM client could not be set up ({type(exc).__name__}); "
+                "check LLM_BASE_URL and LLM_API_KEY",
+                transient=False,
+            ) from exc
+    messages = build_messages(story, principle, n, asked)
+
+    started = time.perf_counter()
+    try:
+        response = client.chat.completions.create(
+            model=settings.model,
+            messages=messages,  # type: ignore[arg-type]
+            max_tokens=settings.max_tokens,
+            temperature=TEMPERATURE,
+            response_format={"type": "json_object"},
+        )
+    except openai.OpenAIError as exc:
+        raise _call_error(exc, settings) from exc
+    except ValueError as exc:  # a 200 whose body is not JSON: the client cannot parse it
+        raise LLMAnswerRejected(
+            "the server's answer was not a chat completion",
+            model=settings.model,
+            latency_ms=round((time.perf_counter() - started) * 1000),
+        ) from exc
+    latency_ms = round((time.perf_counter() - started) * 1000)
+
+    model = (_text_attr(response, "model") or settings.model)[:MODEL_MAX]
+    usage = getattr(response, "usage", None)
+    prompt_tokens = _int_attr(usage, "prompt_tokens")
+    completion_tokens = _int_attr(usage, "completion_tokens")
+
+    def rejected(reason: str) -> LLMAnswerRejected:
+        return LLMAnswerRejected(
+            reason,
+            model=model,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            latency_ms=latency_ms,
+        )
+
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list):
+        raise rejected("the server's answer was not a chat completion")
+    if not choices:
+        raise rejected("the answer had no choices")
+    choice = choices[0]
+    finish_reason = _text_attr(choice, "finish_reason")
+    if finish_reason == "length":
+        raise rejected("the answer was cut off (finish_reason=length)")
+    if finish_reason == "content_filter":
+        raise rejected("the answer was blocked by the server's content filter")
+    message = getattr(choice, "message", None)
+    if _text_attr(message, "refusal"):
+        raise rejected("the model refused")
+    content = getattr(message, "content", None)
+    if not isinstance(content, str) or not content.strip():
+        raise rejected("the answer was empty")
+    try:
+        # Every item is validated; repeats are dropped before cutting to n.
+        followups = parse_followups(content, MAX_ITEMS)
+    except SchemaError as exc:
+        raise rejected(exc.reason) from None
+
+    notes: list[str] = []
+    already = {normalise_question(question) for question in asked}
+    fresh = [f for f in followups if normalise_question(f.question) not in already]
+    if not fresh:
+        raise rejected("the model only repeated questions already asked")
+    if len(fresh) < len(followups):
+        dropped = len(followups) - len(fresh)
+        notes.append(f"dropped {dropped} question(s) already asked")
+    wanted = min(n, MAX_ITEMS)
+    fresh = fresh[:wanted]
+    if len(fresh) < wanted:
+        notes.append(f"the model gave {len(fresh)} of {wanted} question(s)")
+    return CoachResult(
+        followups=fresh,
+        backend="llm",
+        model=model,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        latency_ms=latency_ms,
+        notes=notes,
+    )
+
+
+def _call_error(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
+    """Map a failed call to an ``LLMError`` with a readable, key-free message."""
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMError(f"the model did not answer within {settings.timeout:g} s", transient=True)
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMError(
+            f"could not connect to the LLM server at {_server(settings.base_url)}; "
+            "check LLM_BASE_URL and that the server is running",
+            transient=True,
+        )
+    if not isinstance(exc, openai.APIStatusError):
+        return LLMError(
+            f"the LLM call failed ({type(exc).__name__})",
+            transient=False,
+        )
+    status = exc.status_code
+    detail = _server_message(exc, settings.api_key)
+    if status in (401, 403):
+        return LLMError(
+            f"the LLM server rejected the API key ({status}); check LLM_API_KEY",
+            transient=False,
+            status=status,
+        )
+    if status == 404:
+        return LLMError(
+            f"the LLM server does not know this model or endpoint ({status}); "
+            "check LLM_MODEL and LLM_BASE_URL",
+            transient=False,
+            status=status,
+        )
+    if status == 429:
+        if exc.code == "insufficient_quota":
+            return LLMError(
+                "the LLM account has run out of quota (429)", transient=False, status=status
+            )
+        return LLMError(
+            "the LLM server is rate limiting requests (429); try again later",
+            transient=True,
+            status=status,
+        )
+    if status >= 500 or status in (408, 409):
+        return LLMError(
+            f"the LLM server had a temporary error ({status})", transient=True, status=status
+        )
+    message = f"the LLM server refused the request ({status})"
+    return LLMError(f"{message}: {detail}" if detail else message, transient=False, status=status)
+
+
+def _server_message(exc: openai.APIStatusError, api_key: str) -> str:
+    """The server's own error message, on one line, cut short, without the key."""
+    body = exc.body
+    text: object = None
+    if isinstance(body, dict):
+        text = body.get("message") or body.get("error") or body.get("detail")
+        if isinstance(text, dict):
+            text = text.get("message")
+    elif isinstance(body, str):
+        text = body
+    if not isinstance(text, str):
+        return ""
+    text = " ".join(text.split())
+    if api_key and len(api_key) >= 4:
+        text = text.replace(api_key, "***")
+    if len(text) > SERVER_MESSAGE_MAX:
+        text = text[: SERVER_MESSAGE_MAX - 1].rstrip() + "…"
+    return text
+
+
+def _server(base_url: str) -> str:
+    """The server's scheme, host and port (never credentials or query strings)."""
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the configured URL"
+    if not host:
+        return "the configured URL"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}{port}" if parts.scheme else f"{host}{port}"
+
+
+def _text_attr(obj: object, name: str) -> str:
+    """A string attribute of a loosely validated response object, or ""."""
+    value = getattr(obj, name, None)
+    return value if isinstance(value, str) else ""
+
+
+def _int_attr(obj: object, name: str) -> int | None:
+    """A non-negative integer attribute (token counts), or None."""
+    value = getattr(obj, name, None)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value

@@ -1,0 +1,194 @@
+"""Validate an LLM's follow-up answer in code before anything reaches a user.
+
+The model is asked for exactly this JSON object::
+
+    {"followups": [{"question": "...", "part": "result", "reason": "..."}]}
+
+``parse_followups`` turns the raw answer into ``FollowUp`` objects or raises
+``SchemaError`` with a short reason a person can read. The reasons never quote the
+model's text: raw model output only leaves this module inside validated follow-ups.
+
+Choices, made explicit:
+
+* The whole answer must be the JSON object. A single ```json fence around it and a
+  leading ``<think>...</think>`` block (reasoning models on local servers) are
+  tolerated; prose around the object is not.
+* Every item must be valid, then the first ``min(n, 5)`` are kept: an answer with
+  more items than asked is accepted (and cut), one invalid item rejects the answer.
+  Fewer items than ``n`` (but at least one) are accepted.
+* A question must end with "?" (no repair), be 10..300 characters after trimming,
+  and contain no URL, HTML tag or control character (newlines included).
+* ``part`` is one of ``TARGET_PARTS``, case-insensitive; plurals ("results") and a
+  few words for the whole story ("overall", "whole story") are mapped.
+* ``reason`` is plain text of 1..200 characters under the same rules.
+* Duplicate questions (ignoring case, spacing and the final punctuation) reject the
+  answer. Unknown keys are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from stories.coach.base import TARGET_PARTS, FollowUp
+
+MAX_ITEMS = 5
+QUESTION_MIN = 10
+QUESTION_MAX = 300
+REASON_MIN = 1
+REASON_MAX = 200
+#: Longer answers are rejected before parsing (an answer is a few hundred tokens).
+RAW_MAX = 20_000
+
+PART_ALIASES = {
+    **{part: part for part in TARGET_PARTS},
+    **{f"{part}s": part for part in TARGET_PARTS if part != "story"},
+    "whole story": "story",
+    "the whole story": "story",
+    "entire story": "story",
+    "the story": "story",
+    "overall": "story",
+    "general": "story",
+}
+
+_FENCE = re.compile(r"\A```[ \t]*(?:json|JSON)?[ \t]*\n?(?P<body>.*?)\n?[ \t]*```\Z", re.DOTALL)
+_THINK = re.compile(r"\A<think>.*?</think>\s*", re.DOTALL | re.IGNORECASE)
+_URL = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bjavascript:)")
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
+_APOS = r"\s*['\u2019]?\s*"
+_REFUSAL = re.compile(
+    "|".join(
+        (
+            rf"\bi{_APOS}m\s+(?:sorry|unable|not\s+able)\b",
+            r"\bi\s+am\s+(?:sorry|unable|not\s+able)\b",
+            r"\bi\s+apologi[sz]e\b",
+            rf"\bi\s+(?:can{_APOS}t|cannot|can\s+not|won{_APOS}t|will\s+not)\b",
+            r"\bas\s+an\s+ai\b",
+            r"\bas\s+a\s+(?:large\s+)?language\s+model\b",
+            r"\bunable\s+to\s+(?:help|assist|comply)\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+#: Bidirectional embedding/override/isolate marks: they can disguise displayed text.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class SchemaError(ValueError):
+    """The answer does not match the follow-up schema; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def looks_like_refusal(text: str) -> bool:
+    """True when free text reads like a model declining to answer."""
+    return bool(_REFUSAL.search(text[:2000]))
+
+
+def normalise_question(question: str) -> str:
+    """A question's identity for duplicate checks: case, spacing, end punctuation."""
+    folded = " ".join(question.casefold().split())
+    return folded.rstrip(" ?.!…")
+
+
+def parse_followups(raw: str, n: int) -> list[FollowUp]:
+    """Parse and validate an answer; return at most ``min(n, 5)`` follow-ups."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    data = _load(raw)
+    if not isinstance(data, dict):
+        raise SchemaError("the answer is not a JSON object")
+    items = data.get("followups")
+    if items is None:
+        raise SchemaError('the answer has no "followups" list')
+    if not isinstance(items, list):
+        raise SchemaError('"followups" is not a list')
+    if not items:
+        raise SchemaError('"followups" is empty')
+
+    followups: list[FollowUp] = []
+    seen: dict[str, int] = {}
+    for number, item in enumerate(items, start=1):
+        followup = _item(item, number)
+        key = normalise_question(followup.question)
+        if key in seen:
+            raise SchemaError(f"item {number}: question repeats item {seen[key]}")
+        seen[key] = number
+        followups.append(followup)
+    return followups[: min(n, MAX_ITEMS)]
+
+
+def _load(raw: object) -> object:
+    """Decode the answer's JSON, tolerating one code fence and a think block."""
+    if not isinstance(raw, str):
+        raise SchemaError("the answer was not text")
+    text = raw.strip()
+    if not text:
+        raise SchemaError("the answer was empty")
+    if len(text) > RAW_MAX:
+        raise SchemaError(f"the answer is longer than {RAW_MAX} characters")
+    text = _THINK.sub("", text, count=1).strip()
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group("body").strip()
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        if looks_like_refusal(text):
+            raise SchemaError("the model refused") from None
+        raise SchemaError("the answer was not valid JSON") from None
+
+
+def _item(item: object, number: int) -> FollowUp:
+    """Validate one follow-up object."""
+    if not isinstance(item, dict):
+        raise SchemaError(f"item {number} is not an object")
+    question = _text(item, "question", number, QUESTION_MIN, QUESTION_MAX)
+    if not question.endswith("?"):
+        raise SchemaError(f"item {number}: question does not end with a question mark")
+    part = _part(item, number)
+    reason = _text(item, "reason", number, REASON_MIN, REASON_MAX)
+    return FollowUp(question=question, part=part, reason=reason)
+
+
+def _text(item: dict, key: str, number: int, minimum: int, maximum: int) -> str:
+    """A plain-text field: present, a string, no control chars/URL/HTML, in length."""
+    value = item.get(key)
+    if value is None:
+        raise SchemaError(f"item {number}: {key} is missing")
+    if not isinstance(value, str):
+        raise SchemaError(f"item {number}: {key} is not text")
+    value = value.strip()
+    if any(_is_control(char) for char in value):
+        raise SchemaError(f"item {number}: {key} contains a control character")
+    if _URL.search(value):
+        raise SchemaError(f"item {number}: {key} contains a URL")
+    if _HTML.search(value):
+        raise SchemaError(f"item {number}: {key} contains HTML")
+    if len(value) < minimum:
+        unit = "character" if minimum == 1 else "characters"
+        raise SchemaError(f"item {number}: {key} is shorter than {minimum} {unit}")
+    if len(value) > maximum:
+        raise SchemaError(f"item {number}: {key} is longer than {maximum} characters")
+    return value
+
+
+def _part(item: dict, number: int) -> str:
+    """The targeted STAR part, mapped case-insensitively onto ``TARGET_PARTS``."""
+    value = item.get("part")
+    if value is None:
+        raise SchemaError(f"item {number}: part is missing")
+    if not isinstance(value, str):
+        raise SchemaError(f"item {number}: part is not text")
+    part = PART_ALIASES.get(" ".join(value.casefold().split()))
+    if part is None:
+        raise SchemaError(f"item {number}: part is not one of {', '.join(TARGET_PARTS)}")
+    return part
+
+
+def _is_control(char: str) -> bool:
+    """Control characters, lone surrogates and bidi overrides are never plain text."""
+    return unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI

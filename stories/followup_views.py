@@ -1,0 +1,153 @@
+"""The follow-up page: ask the coach about a story, watch the job, answer each question."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from common.http import load_then_allow
+from principles.models import Principle
+from stories import jobs
+from stories.models import CoachBackend, FollowUp, FollowUpJob, Rating, Story
+
+
+class FollowUpRequestForm(forms.Form):
+    """Which principle to be probed on, and by which coach."""
+
+    principle = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    backend = forms.ChoiceField(choices=CoachBackend.choices, initial=CoachBackend.RULES)
+
+    def __init__(self, *args, story: Story, principles: list[Principle], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        mapped = [m.principle for m in story.mappings.all()]
+        others = [p for p in principles if p not in mapped]
+        self.fields["principle"].choices = [
+            ("", "Any principle"),
+            *((p.pk, f"{p.name} (mapped)") for p in mapped),
+            *((p.pk, p.name) for p in others),
+        ]
+        if mapped:
+            self.fields["principle"].initial = mapped[0].pk
+        if not jobs.llm_configured():
+            self.fields["backend"].choices = [(CoachBackend.RULES, "Offline coach")]
+        self.principles = {p.pk: p for p in principles}
+
+    def chosen_principle(self) -> Principle | None:
+        return self.principles.get(self.cleaned_data["principle"])
+
+
+class FollowUpStartForm(forms.Form):
+    """What "Ask me follow-ups" posts: a principle id (optional) and a coach."""
+
+    principle = forms.IntegerField(required=False, min_value=1)
+    backend = forms.ChoiceField(choices=CoachBackend.choices)
+
+
+class AnswerForm(forms.Form):
+    """The candidate's answer or notes to one follow-up, and how it went."""
+
+    answer = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    rating = forms.ChoiceField(required=False, choices=[("", "-"), *Rating.choices])
+
+
+def _own_story(request: HttpRequest, pk: int) -> Story:
+    """Just enough of the user's story to start a job on it (this request stays cheap)."""
+    return get_object_or_404(Story.objects.owned_by(request.user).only("pk", "owner_id"), pk=pk)
+
+
+def _own_job(request: HttpRequest, pk: int, job_pk: int) -> FollowUpJob:
+    return get_object_or_404(
+        FollowUpJob.objects.select_related("story", "principle"),
+        pk=job_pk,
+        story_id=pk,
+        story__owner=request.user,
+    )
+
+
+def _own_followup(request: HttpRequest, pk: int, job_pk: int, followup_pk: int) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.select_related("job"),
+        pk=followup_pk,
+        job_id=job_pk,
+        story_id=pk,
+        story__owner=request.user,
+    )
+
+
+@load_then_allow(_own_story, "POST")
+def followup_start(request: HttpRequest, story: Story) -> HttpResponse:
+    """Start a follow-up job and go to its page (the AI coach's job is only queued here)."""
+    form = FollowUpStartForm(request.POST)
+    principle = None
+    if form.is_valid() and form.cleaned_data["principle"]:
+        principle = (
+            Principle.objects.filter(
+                Q(principle_set__owner__isnull=True) | Q(principle_set__owner=request.user),
+                pk=form.cleaned_data["principle"],
+            )
+            .only("pk")
+            .first()
+        )
+    if not form.is_valid() or (form.cleaned_data["principle"] and principle is None):
+        messages.error(request, "Choose a principle and a coach.")
+        return redirect("stories:detail", pk=story.pk)
+    try:
+        job = jobs.followup_job_start(
+            user=request.user,
+            story=story,
+            principle=principle,
+            backend=form.cleaned_data["backend"],
+        )
+    except (jobs.CoachUnavailable, jobs.RateLimited) as refusal:
+        messages.error(request, str(refusal))
+        return redirect("stories:detail", pk=story.pk)
+    return redirect("stories:followup_job", pk=story.pk, job_pk=job.pk)
+
+
+@load_then_allow(_own_job, "GET")
+def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
+    """The job's page; htmx polls its body until the job is finished."""
+    context = {
+        "job": job,
+        "story": job.story,
+        "followups": list(job.followups.all()),
+        "elapsed": _elapsed(job),
+        "llm_available": jobs.llm_configured(),
+    }
+    if request.htmx:
+        return render(request, "stories/followups/_job_body.html", context)
+    return render(request, "stories/followups/job.html", context)
+
+
+@load_then_allow(_own_followup, "POST")
+def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
+    """Save an answer and a rating for one follow-up."""
+    form = AnswerForm(request.POST)
+    saved = False
+    if form.is_valid():
+        jobs.followup_answer_save(
+            followup=followup,
+            answer=form.cleaned_data["answer"],
+            rating=form.cleaned_data["rating"],
+        )
+        saved = True
+    if request.htmx:
+        context = {
+            "item": followup,
+            "form_errors": form.errors,
+            "saved": saved,
+            "story": followup.story,
+        }
+        return render(request, "stories/followups/_item.html", context)
+    if not saved:
+        messages.error(request, "Keep the answer under 5,000 characters.")
+    return redirect("stories:followup_job", pk=followup.story_id, job_pk=followup.job_id)
+
+
+def _elapsed(job: FollowUpJob) -> int:
+    end = job.finished_at or timezone.now()
+    return max(0, round((end - job.created_at).total_seconds()))

@@ -1,0 +1,337 @@
+"""Follow-up jobs: ask the coach about a story, on a worker when there is one.
+
+The FollowUpJob row is the truth: pending -> running -> done | failed. Writes are
+idempotent, so a redelivered or duplicated message never duplicates questions:
+the final write locks the row and gives up if another delivery already finished.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import random
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from principles.models import Principle
+from stories.coach.base import CoachResult, PrincipleInput, StoryInput
+from stories.coach.rules import rules_followups
+from stories.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating, Story
+
+log = logging.getLogger(__name__)
+
+#: Questions asked per job.
+FOLLOWUPS_PER_JOB = 4
+
+
+class CoachUnavailable(Exception):
+    """The AI coach is not configured on this server."""
+
+
+class RateLimited(Exception):
+    """The user asked the AI coach too often in the last hour."""
+
+
+class TransientCoachError(Exception):
+    """The LLM call failed in a way worth retrying (timeout, connection, 429, 5xx)."""
+
+
+def llm_configured() -> bool:
+    """True when an OpenAI-compatible server and model are configured."""
+    return bool(settings.LLM_BASE_URL and settings.LLM_MODEL)
+
+
+@functools.lru_cache(maxsize=4)
+def _llm_client(llm: object):
+    """One OpenAI client per settings per process: building one costs tens of ms."""
+    from stories.coach.llm import make_client
+
+    return make_client(llm)
+
+
+def llm_settings():
+    """The LLM client settings, from Django settings."""
+    from stories.coach.llm import LLMSettings
+
+    return LLMSettings(
+        base_url=settings.LLM_BASE_URL,
+        api_key=settings.LLM_API_KEY or "not-needed",
+        model=settings.LLM_MODEL,
+        timeout=settings.LLM_TIMEOUT,
+        max_tokens=settings.LLM_MAX_TOKENS,
+    )
+
+
+def backoff_seconds(retries: int) -> float:
+    """Exponential backoff with full jitter, capped (the countdown before retry N+1)."""
+    ceiling = min(settings.LLM_RETRY_BACKOFF_MAX, settings.LLM_RETRY_BACKOFF * 2**retries)
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+def llm_jobs_last_hour(*, user) -> int:
+    """How many AI-coach jobs the user started in the last hour."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    return FollowUpJob.objects.filter(
+        story__owner=user, requested_backend=CoachBackend.LLM, created_at__gte=since
+    ).count()
+
+
+def followup_job_start(
+    *, user, story: Story, principle: Principle | None, backend: str
+) -> FollowUpJob:
+    """Create the job; the rules coach answers at once, the AI coach is queued."""
+    backend = CoachBackend(backend)
+    if backend == CoachBackend.LLM:
+        if not llm_configured():
+            raise CoachUnavailable("The AI coach is not configured on this server.")
+        if llm_jobs_last_hour(user=user) >= settings.LLM_JOBS_PER_HOUR:
+            raise RateLimited(
+                f"You have asked the AI coach {settings.LLM_JOBS_PER_HOUR} times in the last "
+                "hour, the most allowed. The offline coach is always available."
+            )
+    job = FollowUpJob.objects.create(
+        story=story,
+        principle=principle,
+        requested_backend=backend,
+        # Optimistic: cleared again if the broker cannot take the message.
+        enqueued_at=timezone.now() if backend == CoachBackend.LLM else None,
+    )
+    if backend == CoachBackend.RULES:
+        followup_job_run(job_id=job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: followup_job_enqueue(job_id=job.pk))
+    return job
+
+
+def followup_job_enqueue(*, job_id: int) -> bool:
+    """Hand the job to a worker; with no broker configured, run it here and now.
+
+    A broker that cannot be reached leaves the job pending (the sweeper tries
+    again later) and never holds the request for long.
+    """
+    if not settings.CELERY_BROKER_URL:
+        _run_in_process(job_id)
+        return True
+    try:
+        _publish(job_id)
+    except Exception as exc:
+        log.warning("Could not enqueue follow-up job %s: %s", job_id, exc)
+        FollowUpJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+            enqueued_at=None,
+            enqueue_error="The job runner could not be reached; it will be retried.",
+        )
+        return False
+    return True
+
+
+def _publish(job_id: int) -> None:
+    """Send the job's message through a pooled producer for the configured broker."""
+    from kombu import Connection, pools
+
+    from stories.tasks import run_followup_job
+
+    connection = Connection(
+        settings.CELERY_BROKER_URL,
+        transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        connect_timeout=1,
+    )
+    with pools.producers[connection].acquire(block=True, timeout=1) as producer:
+        run_followup_job.apply_async(args=[job_id], producer=producer, retry=False)
+
+
+def _run_in_process(job_id: int) -> None:
+    """No broker: run once in this process; a transient failure ends the job readably."""
+    try:
+        followup_job_run(job_id=job_id)
+    except TransientCoachError as exc:
+        followup_job_fail(job_id=job_id, error=f"{exc}. Try again in a moment.")
+
+
+def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[str]]:
+    story = job.story
+    story_input = StoryInput(
+        title=story.title,
+        situation=story.situation,
+        task=story.task,
+        action=story.action,
+        result=story.result,
+        reflection=story.reflection,
+        when=story.happened_on,
+    )
+    principle = job.principle
+    principle_input = (
+        PrincipleInput(
+            name=principle.name,
+            description=principle.description,
+            signals=tuple(principle.signals),
+            probes=tuple(principle.probes),
+            keywords=tuple(principle.keywords),
+        )
+        if principle
+        else None
+    )
+    asked = list(FollowUp.objects.filter(story=story).values_list("question", flat=True))
+    return story_input, principle_input, asked
+
+
+def _claim(job_id: int) -> FollowUpJob | None:
+    """Mark the job running for this attempt; None when it is already finished."""
+    with transaction.atomic():
+        job = (
+            FollowUpJob.objects.select_for_update(of=("self",))
+            .select_related("story", "principle")
+            .filter(pk=job_id)
+            .first()
+        )
+        if job is None or job.finished:
+            return None
+        busy_since = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        if job.status == JobStatus.RUNNING and job.started_at and job.started_at > busy_since:
+            return None  # another worker is on it; a dead worker's job is older than this
+        job.status = JobStatus.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.next_attempt_at = None
+        job.save(update_fields=["status", "attempts", "started_at", "next_attempt_at"])
+        return job
+
+
+def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
+    """Ask the job's coach; returns the result and, after a fallback, why."""
+    story, principle, asked = _inputs(job)
+    if job.requested_backend != CoachBackend.LLM:
+        return rules_followups(story, principle, FOLLOWUPS_PER_JOB, asked), ""
+    from stories.coach.llm import LLMAnswerRejected, LLMError, llm_followups
+
+    try:
+        return llm_followups(
+            story, principle, FOLLOWUPS_PER_JOB, asked, settings=llm_settings()
+        ), ""
+    except LLMAnswerRejected as rejected:
+        rules = rules_followups(story, principle, FOLLOWUPS_PER_JOB, asked)
+        # The questions are the rules coach's; the model, tokens and time spent are the LLM's.
+        result = CoachResult(
+            followups=rules.followups,
+            backend=CoachBackend.RULES,
+            model=getattr(rejected, "model", "") or "",
+            prompt_tokens=getattr(rejected, "prompt_tokens", None),
+            completion_tokens=getattr(rejected, "completion_tokens", None),
+            latency_ms=getattr(rejected, "latency_ms", None),
+        )
+        why = (
+            f"The AI coach's answer was unusable ({rejected.reason}); "
+            "the offline coach answered instead."
+        )
+        return result, why
+    except LLMError as error:
+        if error.transient:
+            raise TransientCoachError(str(error)) from error
+        raise
+
+
+def followup_job_run(*, job_id: int) -> None:
+    """Run one attempt of the job. Raises TransientCoachError when a retry may help."""
+    from stories.coach.llm import LLMError
+
+    job = _claim(job_id)
+    if job is None:
+        return
+    try:
+        result, fallback_reason = _ask(job)
+    except LLMError as error:  # not transient: 400, 401, 404
+        followup_job_fail(job_id=job_id, error=str(error))
+        return
+    _finish(job_id, result, fallback_reason)
+
+
+def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
+    """Write the questions and close the job, once, in one transaction."""
+    with transaction.atomic():
+        job = FollowUpJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return  # another delivery of the same message got here first
+        FollowUp.objects.bulk_create(
+            FollowUp(
+                job=job,
+                story_id=job.story_id,
+                position=position,
+                question=item.question,
+                part=item.part,
+                reason=item.reason,
+            )
+            for position, item in enumerate(result.followups, start=1)
+        )
+        job.status = JobStatus.DONE
+        job.backend_used = result.backend
+        job.model = result.model or ""
+        job.prompt_tokens = result.prompt_tokens
+        job.completion_tokens = result.completion_tokens
+        job.latency_ms = result.latency_ms
+        job.fallback_reason = fallback_reason[:500]
+        job.error = ""
+        job.finished_at = timezone.now()
+        job.save()
+
+
+def followup_job_fail(*, job_id: int, error: str) -> None:
+    """Close the job as failed with a readable reason (unless it already finished)."""
+    with transaction.atomic():
+        job = FollowUpJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return
+        job.status = JobStatus.FAILED
+        job.error = error[:500]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+
+
+def followup_job_retry_later(*, job_id: int, error: str, countdown: float) -> None:
+    """Record a transient failure; the job waits, pending, for its next attempt."""
+    FollowUpJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        status=JobStatus.PENDING,
+        error=f"{error} Retrying in {countdown:.0f} s."[:500],
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=countdown),
+    )
+
+
+def followup_jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Re-enqueue jobs left pending (the broker was down) and jobs whose worker died."""
+    now = now or timezone.now()
+    stuck = now - dt.timedelta(seconds=settings.JOB_STUCK_AFTER)
+    running_deadline = now - dt.timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT + settings.JOB_STUCK_AFTER
+    )
+    waiting = FollowUpJob.objects.filter(status=JobStatus.PENDING).filter(
+        Q(enqueued_at__isnull=True, created_at__lt=now - dt.timedelta(seconds=2))
+        | Q(enqueued_at__lt=stuck, next_attempt_at__isnull=True)
+        | Q(next_attempt_at__lt=stuck)
+    )
+    dead = FollowUpJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=running_deadline)
+    revived = list(dead.values_list("pk", flat=True))
+    dead.filter(pk__in=revived).update(status=JobStatus.PENDING)
+    counts = {"requeued": 0, "recovered": len(revived), "unreachable": 0}
+    for job_id in [*waiting.values_list("pk", flat=True), *revived]:
+        if followup_job_enqueue(job_id=job_id):
+            FollowUpJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+                enqueued_at=timezone.now(), enqueue_error=""
+            )
+            counts["requeued"] += 1
+        else:
+            counts["unreachable"] += 1
+            break  # the broker is down: the next sweep tries again
+    return counts
+
+
+def followup_answer_save(*, followup: FollowUp, answer: str, rating: str) -> FollowUp:
+    """Keep the candidate's answer or notes and how it went."""
+    followup.answer = answer
+    followup.rating = Rating(rating) if rating else ""
+    followup.answered_at = timezone.now()
+    followup.full_clean(exclude=["job", "story"])
+    followup.save(update_fields=["answer", "rating", "answered_at"])
+    return followup

@@ -1,0 +1,1 @@
+"""Test doubles shared across the suite (e.g. a fake OpenAI-compatible server)."""
