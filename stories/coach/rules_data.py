@@ -475,4 +475,5 @@ DANGLING_WORDS: frozenset[str] = frozenset({
     "but", "as", "into", "our", "my", "their", "its", "over", "under", "across", "about",
     "per", "than", "via", "through", "during", "is", "was", "were", "are", "be", "among",
     "between", "within", "without", "against", "toward", "towards", "like", "including",
+    "worth", "around", "roughly", "nearly", "almost", "some", "after", "before", "since",
 })  # fmt: skip
