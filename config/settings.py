@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "principles",
     "stories",
+    "practice",
     "exchange",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("principles/", include("principles.urls")),
     path("coverage/", include("principles.coverage_urls")),
+    path("practice/", include("practice.urls")),
     path("stories/", include("stories.urls")),
     path("bank/", include("exchange.urls")),
     path("admin/", admin.site.urls),

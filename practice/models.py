@@ -1,0 +1,125 @@
+"""Practice rounds: a question, a timed answer, follow-ups, a self-rating; and the
+review schedule (Leitner boxes) over (story, principle) pairs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+
+from principles.models import Principle, Question
+from stories.models import PART_MAX, Story
+
+DEFAULT_TARGET_SECONDS = 120
+
+
+class RoundStatus(models.TextChoices):
+    """Where a round is."""
+
+    ANSWERING = "answering", "Answering"
+    FOLLOWUPS = "followups", "Follow-ups"
+    DONE = "done", "Done"
+
+
+class PracticeRound(models.Model):
+    """One mock-interview question, answered against the clock."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_rounds"
+    )
+    principle = models.ForeignKey(
+        Principle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question_text = models.CharField(max_length=500)
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="practice_rounds"
+    )
+    status = models.CharField(
+        max_length=10, choices=RoundStatus.choices, default=RoundStatus.ANSWERING
+    )
+    target_seconds = models.PositiveSmallIntegerField(
+        default=DEFAULT_TARGET_SECONDS, validators=[MinValueValidator(30), MaxValueValidator(900)]
+    )
+    answer = models.TextField(blank=True, validators=[MaxLengthValidator(PART_MAX)])
+    seconds_taken = models.PositiveIntegerField(null=True, blank=True)
+    star_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    star_flags = models.JSONField(default=list, blank=True)
+    self_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(PART_MAX)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="round_user_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(self_rating__isnull=True)
+                | models.Q(self_rating__gte=1, self_rating__lte=5),
+                name="round_self_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question_text
+
+
+class FollowUpRating(models.TextChoices):
+    """How a follow-up went."""
+
+    NAILED = "nailed", "Nailed it"
+    SHAKY = "shaky", "Shaky"
+    SKIPPED = "skipped", "Skipped"
+
+
+class RoundFollowUp(models.Model):
+    """A probing question in a round, answered in turn or skipped."""
+
+    round = models.ForeignKey(PracticeRound, on_delete=models.CASCADE, related_name="followups")
+    position = models.PositiveSmallIntegerField()
+    question = models.CharField(max_length=300)
+    part = models.CharField(max_length=12)
+    reason = models.CharField(max_length=300, blank=True)
+    answer = models.TextField(blank=True, validators=[MaxLengthValidator(PART_MAX)])
+    rating = models.CharField(max_length=10, choices=FollowUpRating.choices, blank=True)
+
+    class Meta:
+        ordering = ["round_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "position"], name="unique_round_followup"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class ReviewItem(models.Model):
+    """A (story, principle) pair in the Leitner review schedule."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_items"
+    )
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="+")
+    box = models.PositiveSmallIntegerField(default=1)
+    due_on = models.DateField()
+    last_practised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "box", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "story", "principle"], name="unique_review_item"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(box__gte=1, box__lte=5), name="review_box_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story} / {self.principle}: box {self.box}"

@@ -1,0 +1,92 @@
+"""Reads for practice: each page's data in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from practice.models import PracticeRound, ReviewItem, RoundFollowUp
+from principles.models import Question
+
+PROGRESS_WEEKS = 8
+
+
+def round_get(*, user, pk: int) -> PracticeRound:
+    """One of the user's rounds, or 404."""
+    return get_object_or_404(
+        PracticeRound.objects.select_related("principle", "story", "question"), pk=pk, user=user
+    )
+
+
+def last_asked(*, user, principle_id: int) -> dict[int, dt.datetime]:
+    """question id -> when the user last got it, for one principle's questions."""
+    return dict(
+        PracticeRound.objects.filter(
+            user=user, question__principle_id=principle_id, question__isnull=False
+        )
+        .values("question_id")
+        .annotate(at=Max("created_at"))
+        .values_list("question_id", "at")
+    )
+
+
+def last_practised(*, user) -> dict[int, dt.datetime]:
+    """principle id -> when the user last practised it."""
+    return dict(
+        PracticeRound.objects.filter(user=user, principle__isnull=False)
+        .values("principle_id")
+        .annotate(at=Max("created_at"))
+        .values_list("principle_id", "at")
+    )
+
+
+def principle_questions(*, principle_id: int) -> list[Question]:
+    """A principle's bank questions, in order."""
+    return list(Question.objects.filter(principle_id=principle_id).order_by("position", "id"))
+
+
+def history(*, user, principle_id: int | None = None, story_id: int | None = None) -> QuerySet:
+    """The user's rounds, newest first, with their follow-ups (fixed query count)."""
+    rounds = PracticeRound.objects.filter(user=user).select_related("principle", "story")
+    if principle_id:
+        rounds = rounds.filter(principle_id=principle_id)
+    if story_id:
+        rounds = rounds.filter(story_id=story_id)
+    return rounds.prefetch_related(
+        Prefetch("followups", queryset=RoundFollowUp.objects.order_by("position"))
+    )
+
+
+def review_items(*, user) -> QuerySet[ReviewItem]:
+    """The user's (story, principle) pairs, soonest due first."""
+    return ReviewItem.objects.filter(user=user).select_related("story", "principle")
+
+
+@dataclass(frozen=True)
+class Week:
+    """Rounds finished in one week and their average self-rating."""
+
+    start: dt.date
+    rounds: int
+    average: float | None
+
+
+def progress(*, user, weeks: int = PROGRESS_WEEKS) -> list[Week]:
+    """The last ``weeks`` weeks (Monday first), oldest first, from one query."""
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    rows = PracticeRound.objects.filter(
+        user=user, finished_at__date__gte=first, self_rating__isnull=False
+    ).values_list("finished_at", "self_rating")
+    buckets: dict[dt.date, list[int]] = {first + dt.timedelta(weeks=i): [] for i in range(weeks)}
+    for finished_at, rating in rows:
+        day = timezone.localtime(finished_at).date()
+        buckets[day - dt.timedelta(days=day.weekday())].append(rating)
+    return [
+        Week(start, len(ratings), round(sum(ratings) / len(ratings), 1) if ratings else None)
+        for start, ratings in buckets.items()
+    ]

@@ -1,0 +1,152 @@
+"""Writes for practice rounds and the review schedule."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from practice import scheduling
+from practice.models import (
+    FollowUpRating,
+    PracticeRound,
+    ReviewItem,
+    RoundFollowUp,
+    RoundStatus,
+)
+from principles.models import Principle, Question
+from stories.coach.base import PrincipleInput, StoryInput
+from stories.coach.rules import rules_followups
+from stories.models import Story
+from stories.scoring import key_flags
+from stories.star import check
+
+FOLLOWUPS_PER_ROUND = 4
+
+
+def round_start(
+    *, user, principle: Principle | None, question: Question | None, target_seconds: int
+) -> PracticeRound:
+    """Open a round on a question (the text is kept even if the bank changes)."""
+    text = question.text if question else "Tell me about a time you were proud of your work."
+    return PracticeRound.objects.create(
+        user=user,
+        principle=principle,
+        question=question,
+        question_text=text,
+        target_seconds=target_seconds,
+    )
+
+
+def _principle_input(principle: Principle | None) -> PrincipleInput | None:
+    if principle is None:
+        return None
+    return PrincipleInput(
+        name=principle.name,
+        description=principle.description,
+        signals=tuple(principle.signals),
+        probes=tuple(principle.probes),
+        keywords=tuple(principle.keywords),
+    )
+
+
+@transaction.atomic
+def round_submit_answer(
+    *, practice_round: PracticeRound, answer: str, seconds_taken: int, story: Story | None
+) -> PracticeRound:
+    """Check the answer, keep the verdict and the time, and line up the follow-ups."""
+    if practice_round.status != RoundStatus.ANSWERING:
+        return practice_round
+    report = check(text=answer)
+    practice_round.answer = answer
+    practice_round.seconds_taken = seconds_taken
+    practice_round.story = story
+    practice_round.star_score = report.score
+    practice_round.star_flags = key_flags(report)
+    practice_round.status = RoundStatus.FOLLOWUPS
+    practice_round.full_clean(exclude=["user", "principle", "question", "story"])
+    practice_round.save()
+    parts = report.parts
+    asked = []
+    if story is not None:
+        asked = list(
+            RoundFollowUp.objects.filter(round__story=story).values_list("question", flat=True)
+        )
+    result = rules_followups(
+        StoryInput(
+            title=practice_round.question_text,
+            situation=parts.get("situation", ""),
+            task=parts.get("task", ""),
+            action=parts.get("action", ""),
+            result=parts.get("result", ""),
+            reflection=parts.get("reflection", ""),
+        ),
+        _principle_input(practice_round.principle),
+        FOLLOWUPS_PER_ROUND,
+        asked,
+    )
+    RoundFollowUp.objects.bulk_create(
+        RoundFollowUp(
+            round=practice_round,
+            position=position,
+            question=item.question,
+            part=item.part,
+            reason=item.reason,
+        )
+        for position, item in enumerate(result.followups, start=1)
+    )
+    return practice_round
+
+
+def round_followup_answer(*, followup: RoundFollowUp, answer: str, rating: str) -> RoundFollowUp:
+    """Answer a follow-up (or skip it) and say how it went."""
+    followup.answer = answer
+    followup.rating = FollowUpRating(rating)
+    followup.full_clean(exclude=["round"])
+    followup.save(update_fields=["answer", "rating"])
+    return followup
+
+
+@transaction.atomic
+def round_finish(*, practice_round: PracticeRound, self_rating: int, notes: str) -> PracticeRound:
+    """Close the round with a self-rating and move its (story, principle) pair's box."""
+    if practice_round.status == RoundStatus.DONE:
+        return practice_round
+    practice_round.self_rating = self_rating
+    practice_round.notes = notes
+    practice_round.status = RoundStatus.DONE
+    practice_round.finished_at = timezone.now()
+    practice_round.full_clean(exclude=["user", "principle", "question", "story"])
+    practice_round.save()
+    if practice_round.story_id and practice_round.principle_id:
+        shaky = practice_round.followups.filter(rating=FollowUpRating.SHAKY).count()
+        review_item_record(
+            user=practice_round.user,
+            story_id=practice_round.story_id,
+            principle_id=practice_round.principle_id,
+            was_nailed=scheduling.nailed(self_rating, shaky),
+        )
+    return practice_round
+
+
+def review_item_record(*, user, story_id: int, principle_id: int, was_nailed: bool) -> ReviewItem:
+    """Move a (story, principle) pair up a box, or back to the first, and reschedule it."""
+    now = timezone.now()
+    item = (
+        ReviewItem.objects.select_for_update()
+        .filter(user=user, story_id=story_id, principle_id=principle_id)
+        .first()
+    )
+    box = scheduling.next_box(item.box if item else None, was_nailed)
+    due = scheduling.due_on(box, timezone.localdate(now))
+    if item is None:
+        return ReviewItem.objects.create(
+            user=user,
+            story_id=story_id,
+            principle_id=principle_id,
+            box=box,
+            due_on=due,
+            last_practised_at=now,
+        )
+    item.box, item.due_on, item.last_practised_at = box, due, now
+    item.save(update_fields=["box", "due_on", "last_practised_at"])
+    return item

@@ -1,0 +1,19 @@
+"""Practice URLs."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from practice import views
+
+app_name = "practice"
+
+urlpatterns = [
+    path("", views.practice_home, name="home"),
+    path("start/", views.practice_start, name="start"),
+    path("history/", views.history, name="history"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/answer/", views.round_answer, name="answer"),
+    path("rounds/<int:pk>/finish/", views.round_finish, name="finish"),
+    path("rounds/<int:pk>/followups/<int:followup_pk>/", views.round_followup, name="followup"),
+]

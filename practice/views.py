@@ -1,0 +1,202 @@
+"""Practice pages: start a round, answer against the clock, follow-ups, wrap-up, history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from common.http import load_then_allow
+from practice import scheduling, selectors, services
+from practice.charts import progress_chart
+from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
+from practice.models import PracticeRound, RoundFollowUp, RoundStatus
+from practice.picker import pick_question, weakest_principle
+from principles import selectors as principle_selectors
+from principles.matcher import rank_stories
+from principles.models import Question
+from stories.models import Story
+
+
+def _own_round(request: HttpRequest, pk: int) -> PracticeRound:
+    return selectors.round_get(user=request.user, pk=pk)
+
+
+def _own_followup(request: HttpRequest, pk: int, followup_pk: int) -> RoundFollowUp:
+    return get_object_or_404(
+        RoundFollowUp.objects.select_related("round"),
+        pk=followup_pk,
+        round_id=pk,
+        round__user=request.user,
+    )
+
+
+@require_http_methods(["GET"])
+def practice_home(request: HttpRequest) -> HttpResponse:
+    """Start a round; see what is due and how practice is going."""
+    target = principle_selectors.coverage_target(user=request.user)
+    today = timezone.localdate()
+    items = list(selectors.review_items(user=request.user)[:12])
+    context = {
+        "form": StartForm(),
+        "principles": target.all_principles,
+        "due": [item for item in items if item.due_on <= today],
+        "upcoming": [item for item in items if item.due_on > today],
+        "intervals": scheduling.BOX_INTERVAL_DAYS,
+        "nailed_from": scheduling.NAILED_FROM_RATING,
+        "chart": progress_chart(selectors.progress(user=request.user)),
+        "recent": list(selectors.history(user=request.user)[:5]),
+    }
+    return render(request, "practice/home.html", context)
+
+
+@require_http_methods(["POST"])
+def practice_start(request: HttpRequest) -> HttpResponse:
+    """Pick the principle and a question not asked recently, and open a round."""
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("practice:home")
+    data = form.cleaned_data
+    visible = principle_selectors.user_principles_for_matching(user=request.user)
+    question = None
+    if data["mode"] == "question":
+        question = get_object_or_404(
+            Question.objects.select_related("principle"),
+            pk=data["question"],
+            principle__in=visible,
+        )
+        principle = question.principle
+    elif data["mode"] == "principle":
+        principle = get_object_or_404(visible, pk=data["principle"])
+    else:
+        target = principle_selectors.coverage_target(user=request.user)
+        grid = principle_selectors.coverage_grid(user=request.user, target=target)
+        weakest = weakest_principle(grid.rows, selectors.last_practised(user=request.user))
+        if weakest is None:
+            raise Http404("No principles to practise.")
+        principle = get_object_or_404(visible, pk=weakest.pk)
+    if question is None:
+        question = pick_question(
+            selectors.principle_questions(principle_id=principle.pk),
+            selectors.last_asked(user=request.user, principle_id=principle.pk),
+        )
+    practice_round = services.round_start(
+        user=request.user,
+        principle=principle,
+        question=question,
+        target_seconds=data["target_seconds"] or 120,
+    )
+    return redirect("practice:round", pk=practice_round.pk)
+
+
+def _story_matches(request: HttpRequest, practice_round: PracticeRound) -> list:
+    return rank_stories(
+        practice_round.question_text,
+        practice_round.principle,
+        principle_selectors.story_texts(user=request.user),
+        principle_selectors.weights_for(user=request.user, principle=practice_round.principle),
+    )
+
+
+@load_then_allow(_own_round, "GET")
+def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
+    """The round, at whatever stage it is: answering, follow-ups or the summary."""
+    followups = list(practice_round.followups.all())
+    current = next((f for f in followups if not f.rating), None)
+    context = {
+        "round": practice_round,
+        "followups": followups,
+        "current": current,
+        "answer_form": AnswerForm(),
+        "finish_form": FinishForm(),
+        "matches": _story_matches(request, practice_round)
+        if practice_round.status == RoundStatus.ANSWERING
+        else [],
+    }
+    return render(request, "practice/round.html", context)
+
+
+@load_then_allow(_own_round, "POST")
+def round_answer(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
+    """Submit the timed answer: the STAR check runs on it and the follow-ups line up."""
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "round": practice_round,
+            "followups": [],
+            "current": None,
+            "answer_form": form,
+            "finish_form": FinishForm(),
+            "matches": _story_matches(request, practice_round),
+        }
+        return render(request, "practice/round.html", context, status=200)
+    story = None
+    if form.cleaned_data["story"]:
+        story = get_object_or_404(
+            Story.objects.owned_by(request.user), pk=form.cleaned_data["story"]
+        )
+    seconds = form.cleaned_data["seconds_taken"]
+    if seconds is None:  # no JavaScript: the time since the round opened
+        seconds = int((timezone.now() - practice_round.created_at).total_seconds())
+    services.round_submit_answer(
+        practice_round=practice_round,
+        answer=form.cleaned_data["answer"],
+        seconds_taken=seconds,
+        story=story,
+    )
+    return redirect("practice:round", pk=practice_round.pk)
+
+
+@load_then_allow(_own_followup, "POST")
+def round_followup(request: HttpRequest, followup: RoundFollowUp) -> HttpResponse:
+    """Answer (or skip) the current follow-up; the next one shows."""
+    form = FollowUpAnswerForm(request.POST)
+    if form.is_valid():
+        services.round_followup_answer(
+            followup=followup,
+            answer=form.cleaned_data["answer"],
+            rating=form.cleaned_data["rating"],
+        )
+    else:
+        messages.error(request, "Keep the answer under 5,000 characters.")
+    return redirect("practice:round", pk=followup.round_id)
+
+
+@load_then_allow(_own_round, "POST")
+def round_finish(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
+    """End the round with a self-rating: the review schedule moves."""
+    form = FinishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Rate the round from 1 to 5.")
+        return redirect("practice:round", pk=practice_round.pk)
+    services.round_finish(
+        practice_round=practice_round,
+        self_rating=form.cleaned_data["self_rating"],
+        notes=form.cleaned_data["notes"],
+    )
+    return redirect("practice:round", pk=practice_round.pk)
+
+
+@require_http_methods(["GET"])
+def history(request: HttpRequest) -> HttpResponse:
+    """Every round, by principle or by story, with the answers given."""
+    principle_id = request.GET.get("principle", "")
+    story_id = request.GET.get("story", "")
+    rounds = selectors.history(
+        user=request.user,
+        principle_id=int(principle_id) if principle_id.isdigit() else None,
+        story_id=int(story_id) if story_id.isdigit() else None,
+    )
+    context = {
+        "rounds": list(rounds[:50]),
+        "principles": principle_selectors.coverage_target(user=request.user).all_principles,
+        "stories": list(
+            Story.objects.owned_by(request.user).order_by("title").values_list("pk", "title")
+        ),
+        "principle_id": principle_id,
+        "story_id": story_id,
+    }
+    return render(request, "practice/history.html", context)

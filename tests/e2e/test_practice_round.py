@@ -1,0 +1,55 @@
+"""In a real browser: a whole practice round, from the clock to the history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from principles.models import Principle
+from stories.services import story_set_principles
+from tests.e2e.test_live_check import log_in
+from tests.factories import StoryFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_whole_round(live_server, page: Page):
+    user = UserFactory()
+    dive = Principle.objects.get(slug="dive-deep", principle_set__slug="amazon")
+    story = StoryFactory(owner=user, title="Traced the checkout drop to one browser")
+    story_set_principles(story=story, mappings={dive.pk: "primary"})
+    log_in(page, live_server, user)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+    page.get_by_label("A principle").check()
+    page.get_by_label("Principle", exact=True).select_option(label="Dive Deep")
+    page.get_by_role("button", name="Start").click()
+
+    timer = page.locator("#timer")
+    expect(timer).to_have_text(re.compile(r"^1:5\d$"), timeout=5_000)  # the clock runs
+    page.get_by_label("Your answer, or bullet notes").fill(
+        "Conversion dropped 3 points. I owned the analysis. I split the data by browser and "
+        "found one iOS update behind 90% of the drop, and I shipped a fix in 2 days. "
+        "Conversion came back to 71% within a week. I learned to segment before I theorise."
+    )
+    expect(page.get_by_label("Traced the checkout drop to one browser")).to_be_checked()
+    page.get_by_label("Your answer, or bullet notes").press("Control+Enter")
+
+    expect(page.get_by_text("What the STAR check heard")).to_be_visible()
+    expect(page.locator(".time-taken")).to_have_text(re.compile(r"^\d+ s$"))
+    question = page.locator(".followup-question").inner_text()
+    page.get_by_label("Your answer", exact=True).fill("I used the last 4 weeks as the baseline.")
+    page.get_by_role("button", name="Nailed it").click()
+    expect(page.locator(".followup-question")).not_to_have_text(question)
+
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Finish the round").click()
+    expect(page.get_by_role("heading", name="Round summary")).to_be_visible()
+
+    page.goto(f"{live_server.url}/practice/")
+    expect(page.locator(".due-next")).to_contain_text("Traced the checkout drop to one browser")
+    expect(page.locator(".due-next")).to_contain_text("box 2")
+    page.get_by_role("link", name="History").click()
+    expect(page.locator(".history-round").first).to_contain_text("I used the last 4 weeks")
