@@ -90,7 +90,7 @@ def main() -> int:
             try:
                 ids = [
                     FollowUpJob.objects.create(
-                        story=story, principle=principle, requested_backend="llm"
+                        owner=user, story=story, principle=principle, requested_backend="llm"
                     ).pk
                     for _ in range(JOBS)
                 ]

@@ -40,6 +40,9 @@ class AnswerForm(forms.Form):
     )
     seconds_taken = forms.IntegerField(required=False, min_value=0, max_value=36_000)
     story = forms.IntegerField(required=False, min_value=1)
+    coach = forms.ChoiceField(
+        required=False, choices=[("rules", "Offline coach"), ("llm", "AI coach")]
+    )
 
 
 class FollowUpAnswerForm(forms.Form):

@@ -14,8 +14,9 @@ from practice.models import (
     RoundStatus,
 )
 from principles.models import Principle, Question
-from stories.coach.base import PrincipleInput, StoryInput
+from stories.coach.base import PrincipleInput
 from stories.coach.rules import rules_followups
+from stories.jobs import answer_as_story
 from stories.models import Story
 from stories.scoring import key_flags
 from stories.star import check
@@ -53,7 +54,7 @@ def _principle_input(principle: Principle | None) -> PrincipleInput | None:
 def round_submit_answer(
     *, practice_round: PracticeRound, answer: str, seconds_taken: int, story: Story | None
 ) -> PracticeRound:
-    """Check the answer, keep the verdict and the time, and line up the follow-ups."""
+    """Check the answer and keep the verdict and the time; follow-ups come next."""
     if practice_round.status != RoundStatus.ANSWERING:
         return practice_round
     report = check(text=answer)
@@ -65,36 +66,33 @@ def round_submit_answer(
     practice_round.status = RoundStatus.FOLLOWUPS
     practice_round.full_clean(exclude=["user", "principle", "question", "story"])
     practice_round.save()
-    parts = report.parts
-    asked = []
-    if story is not None:
-        asked = list(
-            RoundFollowUp.objects.filter(round__story=story).values_list("question", flat=True)
+    return practice_round
+
+
+def round_add_rules_followups(*, practice_round: PracticeRound) -> list[RoundFollowUp]:
+    """The offline coach's follow-ups on the answer, appended to the round at once."""
+    asked = list(practice_round.followups.values_list("question", flat=True))
+    if practice_round.story_id:
+        asked += RoundFollowUp.objects.filter(round__story_id=practice_round.story_id).values_list(
+            "question", flat=True
         )
     result = rules_followups(
-        StoryInput(
-            title=practice_round.question_text,
-            situation=parts.get("situation", ""),
-            task=parts.get("task", ""),
-            action=parts.get("action", ""),
-            result=parts.get("result", ""),
-            reflection=parts.get("reflection", ""),
-        ),
+        answer_as_story(practice_round.question_text, practice_round.answer),
         _principle_input(practice_round.principle),
         FOLLOWUPS_PER_ROUND,
         asked,
     )
-    RoundFollowUp.objects.bulk_create(
+    start = practice_round.followups.count()
+    return RoundFollowUp.objects.bulk_create(
         RoundFollowUp(
             round=practice_round,
-            position=position,
+            position=start + offset,
             question=item.question,
             part=item.part,
             reason=item.reason,
         )
-        for position, item in enumerate(result.followups, start=1)
+        for offset, item in enumerate(result.followups, start=1)
     )
-    return practice_round
 
 
 def round_followup_answer(*, followup: RoundFollowUp, answer: str, rating: str) -> RoundFollowUp:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/answer/", views.round_answer, name="answer"),
     path("rounds/<int:pk>/finish/", views.round_finish, name="finish"),
+    path("rounds/<int:pk>/offline-coach/", views.round_rules, name="rules"),
     path("rounds/<int:pk>/followups/<int:followup_pk>/", views.round_followup, name="followup"),
 ]

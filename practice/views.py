@@ -17,6 +17,7 @@ from practice.picker import pick_question, weakest_principle
 from principles import selectors as principle_selectors
 from principles.matcher import rank_stories
 from principles.models import Question
+from stories import jobs
 from stories.models import Story
 
 
@@ -106,10 +107,21 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
     """The round, at whatever stage it is: answering, follow-ups or the summary."""
     followups = list(practice_round.followups.all())
     current = next((f for f in followups if not f.rating), None)
+    job = practice_round.followup_jobs.order_by("-created_at").first()
+    coach_busy = job is not None and not job.finished and current is None
+    if request.htmx and request.GET.get("part") == "coach":
+        if not coach_busy:
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return render(
+            request, "practice/_coach_progress.html", {"round": practice_round, "job": job}
+        )
     context = {
         "round": practice_round,
         "followups": followups,
         "current": current,
+        "job": job,
+        "coach_busy": coach_busy,
+        "llm_available": jobs.llm_configured(),
         "answer_form": AnswerForm(),
         "finish_form": FinishForm(),
         "matches": _story_matches(request, practice_round)
@@ -128,6 +140,7 @@ def round_answer(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
             "round": practice_round,
             "followups": [],
             "current": None,
+            "llm_available": jobs.llm_configured(),
             "answer_form": form,
             "finish_form": FinishForm(),
             "matches": _story_matches(request, practice_round),
@@ -147,6 +160,26 @@ def round_answer(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         seconds_taken=seconds,
         story=story,
     )
+    if form.cleaned_data["coach"] == "llm":
+        try:
+            jobs.followup_job_start(
+                user=request.user,
+                practice_round=practice_round,
+                principle=practice_round.principle,
+                backend="llm",
+            )
+            return redirect("practice:round", pk=practice_round.pk)
+        except (jobs.CoachUnavailable, jobs.RateLimited) as refusal:
+            messages.warning(request, f"{refusal} The offline coach asks instead.")
+    services.round_add_rules_followups(practice_round=practice_round)
+    return redirect("practice:round", pk=practice_round.pk)
+
+
+@load_then_allow(_own_round, "POST")
+def round_rules(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
+    """Follow-ups from the offline coach (after the AI coach failed, or for more)."""
+    if practice_round.status == RoundStatus.FOLLOWUPS:
+        services.round_add_rules_followups(practice_round=practice_round)
     return redirect("practice:round", pk=practice_round.pk)
 
 

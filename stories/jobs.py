@@ -21,6 +21,7 @@ from principles.models import Principle
 from stories.coach.base import CoachResult, PrincipleInput, StoryInput
 from stories.coach.rules import rules_followups
 from stories.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating, Story
+from stories.star import check
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +77,20 @@ def llm_jobs_last_hour(*, user) -> int:
     """How many AI-coach jobs the user started in the last hour."""
     since = timezone.now() - dt.timedelta(hours=1)
     return FollowUpJob.objects.filter(
-        story__owner=user, requested_backend=CoachBackend.LLM, created_at__gte=since
+        owner=user, requested_backend=CoachBackend.LLM, created_at__gte=since
     ).count()
 
 
 def followup_job_start(
-    *, user, story: Story, principle: Principle | None, backend: str
+    *,
+    user,
+    story: Story | None = None,
+    practice_round=None,
+    principle: Principle | None,
+    backend: str,
 ) -> FollowUpJob:
-    """Create the job; the rules coach answers at once, the AI coach is queued."""
+    """Create the job (on a story, or on a practice answer); the rules coach answers
+    at once, the AI coach is queued."""
     backend = CoachBackend(backend)
     if backend == CoachBackend.LLM:
         if not llm_configured():
@@ -94,7 +101,9 @@ def followup_job_start(
                 "hour, the most allowed. The offline coach is always available."
             )
     job = FollowUpJob.objects.create(
+        owner=user,
         story=story,
+        practice_round=practice_round,
         principle=principle,
         requested_backend=backend,
         # Optimistic: cleared again if the broker cannot take the message.
@@ -153,16 +162,7 @@ def _run_in_process(job_id: int) -> None:
 
 
 def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[str]]:
-    story = job.story
-    story_input = StoryInput(
-        title=story.title,
-        situation=story.situation,
-        task=story.task,
-        action=story.action,
-        result=story.result,
-        reflection=story.reflection,
-        when=story.happened_on,
-    )
+    """What the coach is asked about, and the questions it must not repeat."""
     principle = job.principle
     principle_input = (
         PrincipleInput(
@@ -175,8 +175,38 @@ def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[s
         if principle
         else None
     )
+    if job.practice_round_id:
+        practice_round = job.practice_round
+        return (
+            answer_as_story(practice_round.question_text, practice_round.answer),
+            principle_input,
+            list(practice_round.followups.values_list("question", flat=True)),
+        )
+    story = job.story
+    story_input = StoryInput(
+        title=story.title,
+        situation=story.situation,
+        task=story.task,
+        action=story.action,
+        result=story.result,
+        reflection=story.reflection,
+        when=story.happened_on,
+    )
     asked = list(FollowUp.objects.filter(story=story).values_list("question", flat=True))
     return story_input, principle_input, asked
+
+
+def answer_as_story(question: str, answer: str) -> StoryInput:
+    """A practice answer, split into STAR parts by the checker, as the coach reads it."""
+    parts = check(text=answer).parts
+    return StoryInput(
+        title=question,
+        situation=parts.get("situation", ""),
+        task=parts.get("task", ""),
+        action=parts.get("action", ""),
+        result=parts.get("result", ""),
+        reflection=parts.get("reflection", ""),
+    )
 
 
 def _claim(job_id: int) -> FollowUpJob | None:
@@ -184,7 +214,7 @@ def _claim(job_id: int) -> FollowUpJob | None:
     with transaction.atomic():
         job = (
             FollowUpJob.objects.select_for_update(of=("self",))
-            .select_related("story", "principle")
+            .select_related("story", "principle", "practice_round")
             .filter(pk=job_id)
             .first()
         )
@@ -255,17 +285,7 @@ def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
         job = FollowUpJob.objects.select_for_update().get(pk=job_id)
         if job.finished:
             return  # another delivery of the same message got here first
-        FollowUp.objects.bulk_create(
-            FollowUp(
-                job=job,
-                story_id=job.story_id,
-                position=position,
-                question=item.question,
-                part=item.part,
-                reason=item.reason,
-            )
-            for position, item in enumerate(result.followups, start=1)
-        )
+        _write_followups(job, result)
         job.status = JobStatus.DONE
         job.backend_used = result.backend
         job.model = result.model or ""
@@ -276,6 +296,36 @@ def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
         job.error = ""
         job.finished_at = timezone.now()
         job.save()
+
+
+def _write_followups(job: FollowUpJob, result: CoachResult) -> None:
+    """Store the questions on the story, or append them to the practice round."""
+    if job.practice_round_id:
+        from practice.models import RoundFollowUp
+
+        start = job.practice_round.followups.count()
+        RoundFollowUp.objects.bulk_create(
+            RoundFollowUp(
+                round_id=job.practice_round_id,
+                position=start + offset,
+                question=item.question,
+                part=item.part,
+                reason=item.reason,
+            )
+            for offset, item in enumerate(result.followups, start=1)
+        )
+        return
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            job=job,
+            story_id=job.story_id,
+            position=position,
+            question=item.question,
+            part=item.part,
+            reason=item.reason,
+        )
+        for position, item in enumerate(result.followups, start=1)
+    )
 
 
 def followup_job_fail(*, job_id: int, error: str) -> None:

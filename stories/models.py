@@ -147,9 +147,22 @@ class CoachBackend(models.TextChoices):
 
 
 class FollowUpJob(models.Model):
-    """A request for follow-up questions on a story: the row is the truth about it."""
+    """A request for follow-up questions on a story, or on a practice answer: the row
+    is the truth about it."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="followup_jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_jobs"
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="followup_jobs"
+    )
+    practice_round = models.ForeignKey(
+        "practice.PracticeRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followup_jobs",
+    )
     principle = models.ForeignKey(
         Principle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -178,6 +191,10 @@ class FollowUpJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=JobStatus.values), name="followupjob_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(story__isnull=False) | models.Q(practice_round__isnull=False),
+                name="followupjob_has_a_subject",
             ),
         ]
 

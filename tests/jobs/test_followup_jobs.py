@@ -252,12 +252,17 @@ def test_sweeper_requeues_waiting_jobs_and_recovers_dead_ones(user, llm, setting
     llm.script(fk.good(GOOD), fk.good(GOOD))
     story = StoryFactory(owner=user)
     old = timezone.now() - dt.timedelta(minutes=10)
-    waiting = FollowUpJob.objects.create(story=story, requested_backend="llm")
+    waiting = FollowUpJob.objects.create(owner=user, story=story, requested_backend="llm")
     dead = FollowUpJob.objects.create(
-        story=story, requested_backend="llm", status=JobStatus.RUNNING, started_at=old, attempts=1
+        owner=user,
+        story=story,
+        requested_backend="llm",
+        status=JobStatus.RUNNING,
+        started_at=old,
+        attempts=1,
     )
     fresh = FollowUpJob.objects.create(
-        story=story, requested_backend="llm", status=JobStatus.RUNNING,
+        owner=user, story=story, requested_backend="llm", status=JobStatus.RUNNING,
         started_at=timezone.now(), attempts=1,
     )  # fmt: skip
     FollowUpJob.objects.filter(pk=waiting.pk).update(created_at=old)

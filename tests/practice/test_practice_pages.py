@@ -8,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from practice.models import PracticeRound, ReviewItem, RoundFollowUp, RoundStatus
-from practice.services import round_finish, round_start, round_submit_answer
+from practice.services import (
+    round_add_rules_followups,
+    round_finish,
+    round_start,
+    round_submit_answer,
+)
 from principles.models import Principle
 from stories.services import story_set_principles
 from tests.factories import StoryFactory
@@ -121,6 +126,7 @@ def test_shaky_sends_the_pair_back_to_box_one(user, dive):
         round_submit_answer(
             practice_round=practice_round, answer=ANSWER, seconds_taken=100, story=story
         )
+        round_add_rules_followups(practice_round=practice_round)
         round_finish(practice_round=practice_round, self_rating=rating, notes="")
         assert ReviewItem.objects.get(story=story, principle=dive).box == expected
 
@@ -132,6 +138,7 @@ def _history_queries(client, user, dive, n: int) -> int:
         round_submit_answer(
             practice_round=practice_round, answer=ANSWER, seconds_taken=80, story=story
         )
+        round_add_rules_followups(practice_round=practice_round)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("practice:history"))
     assert len(response.context["rounds"]) == min(n, 50)
@@ -149,6 +156,7 @@ def test_history_runs_the_same_number_of_queries_for_3_and_60_rounds(
 def test_other_users_rounds_are_404_and_unchanged(client, user, other_user, dive):
     practice_round = round_start(user=user, principle=dive, question=None, target_seconds=120)
     round_submit_answer(practice_round=practice_round, answer=ANSWER, seconds_taken=80, story=None)
+    round_add_rules_followups(practice_round=practice_round)
     followup = practice_round.followups.first()
     client.force_login(other_user)
     urls = [

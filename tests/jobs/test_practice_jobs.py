@@ -1,0 +1,100 @@
+"""The AI coach in practice rounds: follow-ups through the job pipeline."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from practice.models import PracticeRound, RoundStatus
+from practice.services import round_start
+from principles.models import Principle
+from stories.models import FollowUpJob, JobStatus
+from tests.fakes import fake_openai as fk
+
+pytestmark = pytest.mark.django_db
+
+ANSWER = (
+    "Our churn model lost recall before launch. I owned the fix. I bisected the pipeline, "
+    "found a timezone bug and fixed it in a day. Recall came back to 0.81."
+)
+QUESTIONS = [
+    {"question": "How did you know the timezone bug was the whole story?", "part": "action",
+     "reason": "Root cause or symptom?"},
+    {"question": "What was recall before the drop, and how was it measured?", "part": "result",
+     "reason": "The result needs a baseline."},
+]  # fmt: skip
+
+
+@pytest.fixture
+def started_round(user, amazon):
+    dive = Principle.objects.get(principle_set=amazon, slug="dive-deep")
+    return round_start(user=user, principle=dive, question=None, target_seconds=120)
+
+
+def answer(client, practice_round, coach="llm"):
+    return client.post(
+        reverse("practice:answer", args=[practice_round.pk]),
+        {"answer": ANSWER, "seconds_taken": "80", "coach": coach},
+    )
+
+
+def test_ai_coach_asks_the_round_followups(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = ""  # in-process: the job runs on commit
+    llm.script(fk.good(QUESTIONS))
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, started_round)
+    job = FollowUpJob.objects.get(practice_round=started_round)
+    assert (job.status, job.backend_used, job.owner) == (JobStatus.DONE, "llm", user)
+    assert list(started_round.followups.values_list("question", flat=True)) == [
+        q["question"] for q in QUESTIONS
+    ]
+    body = llm.requests[0].body
+    assert "timezone bug" in str(body) and llm.calls == 1
+    page = client.get(reverse("practice:round", args=[started_round.pk])).content.decode()
+    assert "How did you know the timezone bug" in page
+
+
+def test_while_the_ai_coach_works_the_page_polls_then_refreshes(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens: stays queued
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = answer(client, started_round)
+    assert response.status_code == 302
+    assert FollowUpJob.objects.get().status == JobStatus.PENDING
+    url = reverse("practice:round", args=[started_round.pk])
+    page = client.get(url).content.decode()
+    assert "coach-progress" in page and "cannot be reached" in page
+    partial = client.get(url, {"part": "coach"}, HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+    FollowUpJob.objects.update(status=JobStatus.DONE)
+    done = client.get(url, {"part": "coach"}, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+
+
+def test_a_failed_ai_coach_offers_the_offline_coach(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = ""
+    llm.script(fk.status(401, "bad key"))
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, started_round)
+    page = client.get(reverse("practice:round", args=[started_round.pk])).content.decode()
+    assert "Ask the offline coach instead" in page and "LLM_API_KEY" in page
+    client.post(reverse("practice:rules", args=[started_round.pk]))
+    assert started_round.followups.count() >= 3
+    started_round.refresh_from_db()
+    assert started_round.status == RoundStatus.FOLLOWUPS
+
+
+def test_rate_limited_ai_coach_falls_back_at_once(client_for, user, started_round, llm, settings):
+    settings.LLM_JOBS_PER_HOUR = 0
+    response = answer(client_for(user), started_round)
+    assert response.status_code == 302
+    assert not FollowUpJob.objects.exists()
+    assert PracticeRound.objects.get().followups.count() >= 3
