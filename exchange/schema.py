@@ -15,10 +15,10 @@ from principles.forms import LINE_MAX, MAX_LINES
 from principles.models import Principle, PrincipleSet
 from stories.forms import MAX_TAGS, TAG_MAX, MonthField
 from stories.models import (
+    CONTENT_FIELDS,
+    FIELD_LIMITS,
     META_MAX,
-    PART_MAX,
     REFLECTION_MAX,
-    TITLE_MAX,
     Weight,
 )
 
@@ -55,14 +55,7 @@ PRINCIPLE_NAME_MAX = Principle._meta.get_field("name").max_length
 PRINCIPLE_SLUG_MAX = Principle._meta.get_field("slug").max_length
 PRINCIPLE_DESCRIPTION_MAX = Principle._meta.get_field("description").max_length
 
-TEXT_LIMITS = {
-    "title": TITLE_MAX,
-    "situation": PART_MAX,
-    "task": PART_MAX,
-    "action": PART_MAX,
-    "result": PART_MAX,
-    "reflection": REFLECTION_MAX,
-}
+TEXT_LIMITS = {name: FIELD_LIMITS[name] for name in CONTENT_FIELDS}
 
 
 def _month(value: str) -> dt.date | None:

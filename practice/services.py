@@ -14,9 +14,8 @@ from practice.models import (
     RoundStatus,
 )
 from principles.models import Principle, Question
-from stories.coach.base import PrincipleInput
 from stories.coach.rules import rules_followups
-from stories.jobs import answer_as_story
+from stories.jobs import answer_as_story, principle_input
 from stories.models import Story
 from stories.scoring import key_flags
 from stories.star import check
@@ -35,18 +34,6 @@ def round_start(
         question=question,
         question_text=text,
         target_seconds=target_seconds,
-    )
-
-
-def _principle_input(principle: Principle | None) -> PrincipleInput | None:
-    if principle is None:
-        return None
-    return PrincipleInput(
-        name=principle.name,
-        description=principle.description,
-        signals=tuple(principle.signals),
-        probes=tuple(principle.probes),
-        keywords=tuple(principle.keywords),
     )
 
 
@@ -78,7 +65,7 @@ def round_add_rules_followups(*, practice_round: PracticeRound) -> list[RoundFol
         )
     result = rules_followups(
         answer_as_story(practice_round.question_text, practice_round.answer),
-        _principle_input(practice_round.principle),
+        principle_input(practice_round.principle),
         FOLLOWUPS_PER_ROUND,
         asked,
     )

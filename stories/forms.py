@@ -11,14 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from taggit.forms import TagField
 
-from stories.models import (
-    META_MAX,
-    PART_MAX,
-    REFLECTION_MAX,
-    TITLE_MAX,
-    Story,
-    Weight,
-)
+from stories.models import FIELD_LIMITS, Story, Weight
 from stories.selectors import SORTS
 
 MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
@@ -106,17 +99,7 @@ class StoryForm(forms.ModelForm):
 
     def __init__(self, *args, principles=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        limits = {
-            "title": TITLE_MAX,
-            "situation": PART_MAX,
-            "task": PART_MAX,
-            "action": PART_MAX,
-            "result": PART_MAX,
-            "reflection": REFLECTION_MAX,
-            "organisation": META_MAX,
-            "role": META_MAX,
-        }
-        for name, limit in limits.items():
+        for name, limit in FIELD_LIMITS.items():
             field = self.fields[name]
             # No maxlength attribute: a browser would silently cut a long paste.
             # The server says how much is over and keeps every character typed.

@@ -161,25 +161,27 @@ def _run_in_process(job_id: int) -> None:
         followup_job_fail(job_id=job_id, error=f"{exc}. Try again in a moment.")
 
 
+def principle_input(principle: Principle | None) -> PrincipleInput | None:
+    """A principle as the coach reads it (plain data, no model object)."""
+    if principle is None:
+        return None
+    return PrincipleInput(
+        name=principle.name,
+        description=principle.description,
+        signals=tuple(principle.signals),
+        probes=tuple(principle.probes),
+        keywords=tuple(principle.keywords),
+    )
+
+
 def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[str]]:
     """What the coach is asked about, and the questions it must not repeat."""
-    principle = job.principle
-    principle_input = (
-        PrincipleInput(
-            name=principle.name,
-            description=principle.description,
-            signals=tuple(principle.signals),
-            probes=tuple(principle.probes),
-            keywords=tuple(principle.keywords),
-        )
-        if principle
-        else None
-    )
+    principle = principle_input(job.principle)
     if job.practice_round_id:
         practice_round = job.practice_round
         return (
             answer_as_story(practice_round.question_text, practice_round.answer),
-            principle_input,
+            principle,
             list(practice_round.followups.values_list("question", flat=True)),
         )
     story = job.story
@@ -193,7 +195,7 @@ def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[s
         when=story.happened_on,
     )
     asked = list(FollowUp.objects.filter(story=story).values_list("question", flat=True))
-    return story_input, principle_input, asked
+    return story_input, principle, asked
 
 
 def answer_as_story(question: str, answer: str) -> StoryInput:

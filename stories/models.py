@@ -15,6 +15,18 @@ PART_MAX = 5000
 REFLECTION_MAX = 3000
 META_MAX = 200
 
+#: The longest each free-text story field may be (forms, imports and the model agree).
+FIELD_LIMITS = {
+    "title": TITLE_MAX,
+    "situation": PART_MAX,
+    "task": PART_MAX,
+    "action": PART_MAX,
+    "result": PART_MAX,
+    "reflection": REFLECTION_MAX,
+    "organisation": META_MAX,
+    "role": META_MAX,
+}
+
 #: The story fields that make up its text; revisions snapshot exactly these.
 CONTENT_FIELDS = ("title", "situation", "task", "action", "result", "reflection")
 

@@ -6,6 +6,8 @@ with ``{part}`` get a capitalised part name. Every question ends with "?".
 
 from __future__ import annotations
 
+from stories.star.lexicon import INTENSIFIERS
+
 # --- checker findings ---------------------------------------------------------------
 #: Order within one severity: the most damaging gaps first.
 CODE_ORDER: tuple[str, ...] = (
@@ -71,22 +73,7 @@ VAGUE_CLASSES: tuple[tuple[tuple[str, ...], str, int], ...] = (
     ),
     (
         (
-            "significantly",
-            "greatly",
-            "dramatically",
-            "massively",
-            "hugely",
-            "substantially",
-            "considerably",
-            "vastly",
-            "tremendously",
-            "enormously",
-            "drastically",
-            "immensely",
-            "a lot",
-            "lots of",
-            "a ton",
-            "tons of",
+            *INTENSIFIERS,  # the checker's own list of claims that need a number
             "great deal",
             "much ",
             "way ",
