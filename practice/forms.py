@@ -11,18 +11,26 @@ from stories.models import PART_MAX
 class StartForm(forms.Form):
     """What to practise: the weakest principle, a chosen one, or one bank question."""
 
-    MODES = [("weakest", "Weakest first"), ("principle", "A principle"), ("question", "A question")]
+    MODES = [
+        ("weakest", "Weakest first"),
+        ("principle", "Some principles"),
+        ("question", "A question"),
+    ]
     mode = forms.ChoiceField(choices=MODES, initial="weakest", widget=forms.RadioSelect)
-    principle = forms.IntegerField(required=False, min_value=1)
+    principle = forms.TypedMultipleChoiceField(coerce=int, required=False)
     question = forms.IntegerField(required=False, min_value=1)
     target_seconds = forms.IntegerField(
         min_value=30, max_value=900, initial=DEFAULT_TARGET_SECONDS, required=False
     )
 
+    def __init__(self, *args, principle_ids=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["principle"].choices = [(pk, pk) for pk in principle_ids]
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("mode") == "principle" and not data.get("principle"):
-            self.add_error("principle", "Choose a principle.")
+            self.add_error("principle", "Choose at least one principle.")
         if data.get("mode") == "question" and not data.get("question"):
             self.add_error("question", "Choose a question.")
         return data

@@ -19,6 +19,7 @@ from principles.matcher import rank_stories
 from principles.models import Question
 from stories import jobs
 from stories.models import Story
+from stories.star import check
 
 
 def _own_round(request: HttpRequest, pk: int) -> PracticeRound:
@@ -56,12 +57,12 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def practice_start(request: HttpRequest) -> HttpResponse:
     """Pick the principle and a question not asked recently, and open a round."""
-    form = StartForm(request.POST)
+    visible = principle_selectors.user_principles_for_matching(user=request.user)
+    form = StartForm(request.POST, principle_ids=visible.values_list("pk", flat=True))
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("practice:home")
     data = form.cleaned_data
-    visible = principle_selectors.user_principles_for_matching(user=request.user)
     question = None
     if data["mode"] == "question":
         question = get_object_or_404(
@@ -71,7 +72,12 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         )
         principle = question.principle
     elif data["mode"] == "principle":
-        principle = get_object_or_404(visible, pk=data["principle"])
+        # Of the chosen principles, the one practised least recently (never: first).
+        chosen = list(
+            visible.filter(pk__in=data["principle"]).order_by("principle_set_id", "position")
+        )
+        last = selectors.last_practised(user=request.user)
+        principle = min(chosen, key=lambda p: (p.pk in last, last.get(p.pk)))
     else:
         target = principle_selectors.coverage_target(user=request.user)
         grid = principle_selectors.coverage_grid(user=request.user, target=target)
@@ -115,8 +121,10 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         return render(
             request, "practice/_coach_progress.html", {"round": practice_round, "job": job}
         )
+    heard = check(text=practice_round.answer) if practice_round.answer else None
     context = {
         "round": practice_round,
+        "heard": heard,
         "followups": followups,
         "current": current,
         "job": job,

@@ -23,8 +23,8 @@ def test_a_whole_round(live_server, page: Page):
     log_in(page, live_server, user)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
-    page.get_by_label("A principle").check()
-    page.get_by_label("Principle", exact=True).select_option(label="Dive Deep")
+    page.get_by_label("Some principles").check()
+    page.get_by_label("Principles", exact=True).select_option(label="Dive Deep")
     page.get_by_role("button", name="Start").click()
 
     timer = page.locator("#timer")

@@ -174,3 +174,35 @@ def test_other_users_rounds_are_404_and_unchanged(client, user, other_user, dive
     assert not RoundFollowUp.objects.exclude(rating="").exists()
     history = client.get(reverse("practice:history")).content.decode()
     assert practice_round.question_text not in history
+
+
+def test_several_principles_take_turns_least_recently_practised_first(client_for, user, amazon):
+    chosen = list(
+        Principle.objects.filter(principle_set=amazon, slug__in=["frugality", "ownership"])
+    )
+    client = client_for(user)
+    for _ in range(4):
+        client.post(
+            reverse("practice:start"),
+            {"mode": "principle", "principle": [p.pk for p in chosen]},
+        )
+    order = list(PracticeRound.objects.order_by("pk").values_list("principle__slug", flat=True))
+    assert order == ["ownership", "frugality", "ownership", "frugality"]
+
+
+def test_practise_one_bank_question_from_its_page(client_for, user, dive):
+    question = dive.questions.last()
+    client = client_for(user)
+    page = client.get(reverse("principles:question_detail", args=[question.pk])).content.decode()
+    assert "Practise this question" in page
+    client.post(reverse("practice:start"), {"mode": "question", "question": question.pk})
+    practice_round = PracticeRound.objects.get()
+    assert (practice_round.question, practice_round.principle) == (question, dive)
+    page = client.get(reverse("practice:round", args=[practice_round.pk])).content.decode()
+    assert "A number in the result" not in page  # not answered yet
+    client.post(
+        reverse("practice:answer", args=[practice_round.pk]),
+        {"answer": ANSWER, "seconds_taken": 60},
+    )
+    page = client.get(reverse("practice:round", args=[practice_round.pk])).content.decode()
+    assert "A number in the result: <strong>yes</strong>" in page
