@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from practice.models import (
     RoundStatus,
 )
 from principles.models import Principle, Question
+from stories.coach.base import FollowUp
 from stories.coach.rules import rules_followups
 from stories.jobs import answer_as_story, principle_input
 from stories.models import Story
@@ -69,6 +72,13 @@ def round_add_rules_followups(*, practice_round: PracticeRound) -> list[RoundFol
         FOLLOWUPS_PER_ROUND,
         asked,
     )
+    return round_followups_append(practice_round=practice_round, followups=result.followups)
+
+
+def round_followups_append(
+    *, practice_round: PracticeRound, followups: Iterable[FollowUp]
+) -> list[RoundFollowUp]:
+    """Add follow-ups after the round's existing ones (from either coach)."""
     start = practice_round.followups.count()
     return RoundFollowUp.objects.bulk_create(
         RoundFollowUp(
@@ -78,7 +88,7 @@ def round_add_rules_followups(*, practice_round: PracticeRound) -> list[RoundFol
             part=item.part,
             reason=item.reason,
         )
-        for offset, item in enumerate(result.followups, start=1)
+        for offset, item in enumerate(followups, start=1)
     )
 
 

@@ -303,19 +303,9 @@ def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
 def _write_followups(job: FollowUpJob, result: CoachResult) -> None:
     """Store the questions on the story, or append them to the practice round."""
     if job.practice_round_id:
-        from practice.models import RoundFollowUp
+        from practice.services import round_followups_append
 
-        start = job.practice_round.followups.count()
-        RoundFollowUp.objects.bulk_create(
-            RoundFollowUp(
-                round_id=job.practice_round_id,
-                position=start + offset,
-                question=item.question,
-                part=item.part,
-                reason=item.reason,
-            )
-            for offset, item in enumerate(result.followups, start=1)
-        )
+        round_followups_append(practice_round=job.practice_round, followups=result.followups)
         return
     FollowUp.objects.bulk_create(
         FollowUp(

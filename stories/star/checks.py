@@ -311,56 +311,67 @@ def check_vague(parts: Analyses) -> list[Issue]:
     return issues
 
 
-def check_hedging(parts: Analyses) -> list[Issue]:
-    """hedging, per core part (the Reflection may hedge)."""
-    total = sum(len(parts[name].hits.hedges) for name in CORE_PARTS)
-    severity = "warn" if total >= th.HEDGE_WARN_COUNT else "info"
-    budget = _Budget(th.PENALTY_PER_HEDGE, th.PENALTY_HEDGE_CAP)
+def _phrase_findings(
+    parts: Analyses,
+    names: tuple[str, ...],
+    *,
+    code: str,
+    spans_of,
+    warn_count: int,
+    budget: _Budget,
+    message: str,
+    suggestion: str,
+) -> list[Issue]:
+    """One finding per part holding flagged phrases; "warn" once the story has enough."""
+    total = sum(len(spans_of(parts[name])) for name in names)
+    severity = "warn" if total >= warn_count else "info"
     issues = []
-    for name in CORE_PARTS:
+    for name in names:
         part = parts[name]
-        spans = part.hits.hedges
+        spans = spans_of(part)
         if spans:
+            quoted = _quote([part.text[s:e] for s, e in spans])
             issues.append(
                 _issue(
-                    "hedging",
+                    code,
                     name,
-                    f"Hedging weakens the {name.capitalize()}: "
-                    f"{_quote([part.text[s:e] for s, e in spans])}.",
-                    "State what happened plainly; drop the qualifiers.",
+                    message.format(part=name.capitalize(), quoted=quoted),
+                    suggestion,
                     spans=spans,
                     penalty=budget.take(len(spans)),
                     severity=severity,
                 )
             )
     return issues
+
+
+def check_hedging(parts: Analyses) -> list[Issue]:
+    """hedging, per core part (the Reflection may hedge)."""
+    return _phrase_findings(
+        parts,
+        CORE_PARTS,
+        code="hedging",
+        spans_of=lambda part: part.hits.hedges,
+        warn_count=th.HEDGE_WARN_COUNT,
+        budget=_Budget(th.PENALTY_PER_HEDGE, th.PENALTY_HEDGE_CAP),
+        message="Hedging weakens the {part}: {quoted}.",
+        suggestion="State what happened plainly; drop the qualifiers.",
+    )
 
 
 def check_hypothetical(parts: Analyses) -> list[Issue]:
     """hypothetical, in the Action and Result (the Reflection may say "I would")."""
-    names = ("action", "result")
-    total = sum(len(parts[name].hits.hypotheticals) for name in names)
-    severity = "warn" if total >= th.HYPOTHETICAL_WARN_COUNT else "info"
-    budget = _Budget(th.PENALTY_PER_HYPOTHETICAL, th.PENALTY_HYPOTHETICAL_CAP)
-    issues = []
-    for name in names:
-        part = parts[name]
-        spans = part.hits.hypotheticals
-        if spans:
-            issues.append(
-                _issue(
-                    "hypothetical",
-                    name,
-                    f"Hypothetical framing in the {name.capitalize()}: "
-                    f"{_quote([part.text[s:e] for s, e in spans])}.",
-                    'Tell what you did ("I rolled back"), not what you would do; '
-                    "keep lessons for the Reflection.",
-                    spans=spans,
-                    penalty=budget.take(len(spans)),
-                    severity=severity,
-                )
-            )
-    return issues
+    return _phrase_findings(
+        parts,
+        ("action", "result"),
+        code="hypothetical",
+        spans_of=lambda part: part.hits.hypotheticals,
+        warn_count=th.HYPOTHETICAL_WARN_COUNT,
+        budget=_Budget(th.PENALTY_PER_HYPOTHETICAL, th.PENALTY_HYPOTHETICAL_CAP),
+        message="Hypothetical framing in the {part}: {quoted}.",
+        suggestion='Tell what you did ("I rolled back"), not what you would do; '
+        "keep lessons for the Reflection.",
+    )
 
 
 def check_passive(action: PartAnalysis) -> list[Issue]:
