@@ -1,14 +1,15 @@
 # Storybank: `make run` serves the app on SQLite; `make test` runs every check.
-PYTHON ?= python3
+PYTHON ?= $(shell scripts/find_python.sh)
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench demo chromium clean
+.PHONY: run test lint format bench load demo chromium clean
 
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Install Python 3.12 or newer, or run: make PYTHON=/path/to/python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -20,6 +21,10 @@ $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	@touch $@ $(VENV)/.installed-app
+
+$(VENV)/.installed-load: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable '.[dev,load]'
+	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed-app
 
 ## run: create the venv, install, migrate and serve http://127.0.0.1:8000 (SQLite, no broker;
 ##      with REDIS_URL set, a Celery worker and beat start alongside)
@@ -52,6 +57,11 @@ chromium:
 
 bench: $(VENV)/.installed-dev
 	for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+## load: the load test (50 users, 60 s, gunicorn on PostgreSQL, Redis, the fake LLM);
+##       writes its figures to bench/README.md
+load: $(VENV)/.installed-load
+	$(BIN)/python bench/load_test.py --write-readme
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

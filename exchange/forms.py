@@ -6,7 +6,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.text import capfirst
 
-from .schema import MAX_FILE_BYTES, megabytes, too_large_message
+from common.sizes import megabytes
+
+from .schema import MAX_FILE_BYTES, too_large_message
 
 DUPLICATE_LABELS = [
     ("skip", "Skip them (keep the story I already have)"),

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from common.sizes import megabytes
 from principles.forms import LINE_MAX, MAX_LINES
 from principles.models import Principle, PrincipleSet
 from stories.forms import MAX_TAGS, TAG_MAX, MonthField
@@ -144,12 +144,6 @@ class ParsedBank:
 
     bank: dict[str, Any] | None
     problems: list[Problem]
-
-
-def megabytes(size: int) -> str:
-    """A byte count for people, rounded up to a tenth: "5 MB", "6.2 MB"."""
-    tenths = math.ceil(size * 10 / (1024 * 1024))
-    return f"{tenths / 10:.1f}".removesuffix(".0") + " MB"
 
 
 def too_large_message(size: int) -> str:

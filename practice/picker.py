@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
 
-T = TypeVar("T")
 STATUS_ORDER = {"gap": 0, "thin": 1, "covered": 2}
 
 
-def pick_question(questions: Sequence[T], last_asked: Mapping[int, dt.datetime]) -> T | None:
+def pick_question[T](questions: Sequence[T], last_asked: Mapping[int, dt.datetime]) -> T | None:
     """A question never asked yet (bank order), else the one asked longest ago."""
     if not questions:
         return None

@@ -49,6 +49,38 @@ def external_requests(page):
     return seen
 
 
+#: Runs before any page script: records every Content-Security-Policy violation.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(page):
+    """Every browser test fails on a CSP violation or a JavaScript dialog, on any page.
+
+    Chromium reports violations on the console ("...violates the following Content
+    Security Policy directive..."), which covers every page the test visited; the event
+    listener adds the details for the page it ends on.
+    """
+    seen: list[str] = []
+    page.add_init_script(WATCH_CSP)
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("dialog", lambda dialog: (seen.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    yield seen
+    if not page.is_closed():
+        seen.extend(page.evaluate("window.__cspViolations || []"))
+    assert seen == [], "CSP violations or dialogs in the browser"
+
+
 @pytest.fixture(autouse=True)
 def _fail_fast(page):
     """Fail a missing element in seconds, not Playwright's default 30."""

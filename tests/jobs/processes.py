@@ -71,7 +71,7 @@ class WorkerProcess:
             f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@localhost",
         ]  # fmt: skip
         if beat:
-            cmd.append("--beat")
+            cmd += ["--beat", f"--schedule={self.log_path.with_suffix('.beat')}"]
         self.log = self.log_path.open("a")
         self.proc = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,

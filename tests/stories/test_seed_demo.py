@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 from stories.models import Story, StoryPrinciple
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_creates_stories_mapped_to_principles(amazon):
     call_command("seed_demo")
-    user = authenticate(username="demo", password="storybank-demo")
+    user = authenticate(RequestFactory().post("/"), username="demo", password="storybank-demo")
     assert user is not None
     stories = Story.objects.filter(owner=user)
     assert 6 <= stories.count() <= 10
