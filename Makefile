@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench load demo chromium clean
+.PHONY: run test lint audit format bench load demo chromium clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Install Python 3.12 or newer, or run: make PYTHON=/path/to/python3.12"; exit 1; }
@@ -36,13 +36,18 @@ demo: $(VENV)/.installed-app
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo
 
-## test: lint, format check and the whole test suite (browser tests included)
-test: $(VENV)/.installed-dev chromium lint
+## test: lint (ruff, security rules included), format check, dependency audit and the
+##       whole test suite (browser tests included)
+test: $(VENV)/.installed-dev chromium lint audit
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## audit: pip-audit the installed dependencies (AUDIT_STRICT=1 also fails on unchecked ones)
+audit: $(VENV)/.installed-dev
+	$(BIN)/python scripts/audit_dependencies.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
