@@ -80,10 +80,11 @@ def owned_objects(
         story.tags.set(["owner-tag"])
         story_update(story=story, fields={"title": f"{text} story: cut churn 14%"})
     job = followup_job_start(user=user, story=story, principle=None, backend="rules")
-    custom = principle_set_create(owner=user, name=f"{text} values")
+    name = text[:100]  # names are short (the forms enforce it; services trust them)
+    custom = principle_set_create(owner=user, name=f"{name} values")
     principle = principle_save(
         principle_set=custom,
-        name=f"{text} frugal focus",
+        name=f"{name} frugal focus",
         description=text,
         signals=[text],
         questions=[f"When did you do more with less? {text}"],

@@ -1,0 +1,680 @@
+"""Load test: 50 users for 60 s against gunicorn (2 workers) on PostgreSQL.
+
+Run from the repository root (PostgreSQL on 127.0.0.1:5432 as user postgres with
+trust auth, Redis on 127.0.0.1:6379, locust installed: ``pip install '.[load]'``)::
+
+    python bench/load_test.py                     # 50 users, 60 s
+    python bench/load_test.py --users 5 --duration 10   # a quick smoke run
+    python bench/load_test.py --write-readme      # also (re)write bench/README.md's section
+
+One command does everything, on this machine: it drops and recreates the database
+``storybank_load``, migrates it, creates ``load-user-1`` .. ``load-user-N`` with the demo
+bank of stories each, starts the fake OpenAI-compatible server (tests/fakes), a Celery
+worker (Redis database 12), gunicorn with 2 workers and production settings (DEBUG
+off; plain HTTP, so no SSL redirect and no secure-only cookies), then locust headless
+with ``bench/load/locustfile.py``. Every process it started is stopped at the end,
+also on an error or Ctrl-C. It prints p50 and p95 per page, as ratios to the trivial
+page of the same run too, and exits 1 if anything failed: a failed or unexpected
+response, a login refused, a server traceback in a log, or a follow-up job that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import fcntl
+import io
+import json
+import os
+import platform
+import re
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+README = ROOT / "bench" / "README.md"
+LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
+BEGIN = "<!-- load-test:begin (bench/load_test.py --write-readme rewrites this section) -->"
+END = "<!-- load-test:end -->"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+USER_PREFIX = "load-user-"
+PASSWORD = "storybank-load"  # noqa: S105 - the load test's throwaway accounts, not a secret
+TRIVIAL = "trivial page"
+#: The order the table lists requests in; anything else follows, then the total.
+ORDER = [
+    "story list",
+    "story page",
+    "edit: form",
+    "edit: save",
+    "live check",
+    "coverage grid",
+    "follow-up: ask",
+    "follow-up: job page",
+    "follow-up: poll",
+    TRIVIAL,
+]
+README_HEAD = """# Benchmarks
+
+`make bench` runs the `*_bench.py` scripts here, each printing its own figures as
+ratios measured side by side in one run. `make load` runs the load test
+(`load_test.py`, users in `load/locustfile.py`) and rewrites its section below.
+"""
+LEGEND = (
+    "Requests: `story list` /stories/; `story page` /stories/<pk>/ (also after a save and "
+    "before asking for follow-ups); `edit: form` the edit form, `edit: save` posting it "
+    "back with the reflection changed (302); `live check` the htmx STAR check as you type; "
+    '`coverage grid` /coverage/; `follow-up: ask` posting "Ask me follow-ups" with the AI '
+    "coach (302; the job is queued), `follow-up: job page` the job's page, `follow-up: poll` "
+    "its htmx body, once a second, up to 3 times; `trivial page` /accounts/password/done/, "
+    "the logged-in page bench/grid_bench.py also uses as its baseline."
+)
+#: Seconds locust may spend logging everyone in before the measured window starts.
+LOGIN_PHASE_LIMIT = 180
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=50, help="concurrent users (default 50)")
+    parser.add_argument("--duration", type=int, default=60, help="measured seconds (default 60)")
+    parser.add_argument(
+        "--spawn-rate", type=float, default=10, help="users started per second (default 10)"
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each user waits between two actions (default 1 3)",
+    )
+    parser.add_argument(
+        "--llm-delay", type=float, default=0.5, help="seconds the fake LLM takes (default 0.5)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="DATABASE_CONN_MAX_AGE for the server (default 60, as in production; "
+        "0: a connection per request)",
+    )
+    parser.add_argument("--database", default="storybank_load", help="PostgreSQL database")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="Redis URL")
+    parser.add_argument("--out", type=Path, help="folder for logs and CSVs (default: a temp dir)")
+    parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help="rewrite the load test section of bench/README.md",
+    )
+    args = parser.parse_args(argv)
+    if args.users < 1 or args.duration < 1:
+        parser.error("--users and --duration must be at least 1")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
+        parser.error("--database: lower-case letters, digits and underscores only")
+    return args
+
+
+# --- processes -----------------------------------------------------------------------
+
+
+@dataclass
+class Started:
+    """A process this script started (in a session of its own) and its log."""
+
+    name: str
+    proc: subprocess.Popen
+    log: Path
+
+
+@dataclass
+class Processes:
+    """Everything started, stopped in reverse order whatever happens."""
+
+    out: Path
+    env: dict[str, str]
+    started: list[Started] = field(default_factory=list)
+
+    def start(self, name: str, cmd: list[str], *, stdout_pipe: bool = False) -> Started:
+        log = self.out / f"{name}.log"
+        with log.open("ab") as log_file:
+            proc = subprocess.Popen(  # noqa: S603 - our own fixed commands, no shell
+                cmd,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE if stdout_pipe else log_file,
+                stderr=log_file,
+                start_new_session=True,
+                text=stdout_pipe,
+            )
+        started = Started(name, proc, log)
+        self.started.append(started)
+        return started
+
+    def stop_all(self) -> None:
+        for item in reversed(self.started):
+            stop(item.proc)
+        self.started.clear()
+
+
+def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """SIGTERM the process's group, then SIGKILL it if it lingers."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout)
+    except ProcessLookupError:
+        pass
+
+
+def wait_for(started: Started, check, what: str, timeout: float = 60) -> None:
+    """Poll ``check()`` until it is true; fail early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if started.proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    tail = started.log.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"{started.name} never {what}; the end of {started.log}:\n{tail}")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    """True once ``url`` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own server
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def only_run(database: str) -> Iterator[None]:
+    """One run per database at a time: a second would drop the first one's database."""
+    path = Path(tempfile.gettempdir()) / f"storybank-load-{database}.lock"
+    with path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(f"Another load test is using {database!r} ({path}).") from None
+        yield
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops the run like Ctrl-C does: through the clean-up below."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --- database and accounts -------------------------------------------------------------
+
+
+def recreate_database(name: str) -> str:
+    """Drop and create the load test's own database; return the server's version."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+        return str(conn.execute("SHOW server_version").fetchone()[0]).split()[0]
+
+
+def seed(users: int) -> tuple[int, int]:
+    """Migrate, create the accounts, each with the demo bank; return (accounts, stories)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0, interactive=False)
+    # One hash for every account: the password is the same and hashing is slow on purpose.
+    password = make_password(PASSWORD)
+    user_model = get_user_model()
+    user_model.objects.bulk_create(
+        user_model(username=f"{USER_PREFIX}{n}", password=password) for n in range(1, users + 1)
+    )
+    for n in range(1, users + 1):
+        call_command("seed_demo", username=f"{USER_PREFIX}{n}", stdout=io.StringIO())
+    from stories.models import Story
+
+    accounts = user_model.objects.filter(username__startswith=USER_PREFIX).count()
+    stories = Story.objects.filter(owner__username__startswith=USER_PREFIX).count()
+    connections.close_all()
+    return accounts, stories
+
+
+def job_summary() -> dict[str, object]:
+    """What became of the follow-up jobs the run asked for."""
+    from django.db import connections
+    from django.db.models import Count
+
+    from stories.models import FollowUpJob
+
+    counts = dict(
+        FollowUpJob.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    seconds = sorted(
+        (job.finished_at - job.created_at).total_seconds()
+        for job in FollowUpJob.objects.filter(status="done").only("created_at", "finished_at")
+    )
+    errors = list(FollowUpJob.objects.filter(status="failed").values_list("error", flat=True)[:5])
+    connections.close_all()
+    return {
+        "counts": counts,
+        "median_done_s": seconds[len(seconds) // 2] if seconds else None,
+        "errors": errors,
+    }
+
+
+# --- the run -------------------------------------------------------------------------
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    """Production settings over plain HTTP on loopback, the AI coach on the fake."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "LLM_", "CELERY_", "JOB_", "LOAD_"))
+        and key not in {"DATABASE_URL", "DATABASE_CONN_MAX_AGE", "REDIS_URL"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain HTTP on loopback: no redirect to HTTPS, cookies not HTTPS-only.
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SESSION_COOKIE_SECURE": "false",
+            "DJANGO_CSRF_COOKIE_SECURE": "false",
+            # The test asks for pages, not static files: no collectstatic into the tree.
+            "DJANGO_STATIC_MANIFEST": "false",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+            "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
+            "REDIS_URL": args.redis,
+            "LLM_API_KEY": "sk-load-test-fake",
+            "LLM_MODEL": "fake-model",
+            # 50 users asking again and again: the hourly cap must not refuse them.
+            "LLM_JOBS_PER_HOUR": "1000000",
+            "PYTHONUNBUFFERED": "1",
+            "LOAD_USERS": str(args.users),
+            "LOAD_PASSWORD": PASSWORD,
+            "LOAD_DURATION": str(args.duration),
+            "LOAD_WAIT_MIN": str(args.wait[0]),
+            "LOAD_WAIT_MAX": str(args.wait[1]),
+        }
+    )
+    return env
+
+
+def locust_command(args: argparse.Namespace, host: str, out: Path) -> list[str]:
+    """Locust, headless; the locustfile itself ends the run after ``--duration`` s."""
+    locust = Path(sys.executable).with_name("locust")
+    if not locust.exists():
+        raise RuntimeError(f"{locust} is missing: pip install '.[load]' (or run `make load`)")
+    return [
+        str(locust),
+        "-f", str(LOCUSTFILE.relative_to(ROOT)),
+        "--headless",
+        "--users", str(args.users),
+        "--spawn-rate", str(args.spawn_rate),
+        # A backstop only: the measured window starts once everyone is logged in.
+        "--run-time", f"{args.duration + LOGIN_PHASE_LIMIT}s",
+        "--stop-timeout", "15",
+        "--host", host,
+        "--csv", str(out / "locust"),
+        "--only-summary",
+        "--loglevel", "INFO",
+    ]  # fmt: skip
+
+
+ERROR_LINE = re.compile(r"Traceback \(most recent call last\)|\b(ERROR|CRITICAL)\b")
+CONTINUES = (" ", "\t", "Traceback", "During handling", "The above exception")
+
+
+def log_errors(log: Path) -> list[str]:
+    """Each error a process logged: the ERROR (or CRITICAL) line and its traceback."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    errors, i = [], 0
+    while i < len(lines):
+        if not ERROR_LINE.search(lines[i]):
+            i += 1
+            continue
+        block = [lines[i]]
+        i += 1
+        # Indented frames, chained tracebacks, and the exception's own line after a frame.
+        while i < len(lines) and (
+            lines[i].startswith(CONTINUES) or not lines[i] or block[-1].startswith(" ")
+        ):
+            block.append(lines[i])
+            i += 1
+        errors.append("\n".join(block).strip())
+    return errors
+
+
+@dataclass
+class Result:
+    """What one run measured."""
+
+    rows: list[dict[str, str]]
+    failures: list[dict[str, str]]
+    exceptions: list[dict[str, str]]
+    login: dict[str, Any]
+    jobs: dict[str, object]
+    server_errors: dict[str, list[str]]
+    locust_exit: int
+    locust_warnings: list[str]
+    postgres: str
+    load_before: float
+
+    @property
+    def failed(self) -> int:
+        total = next((r for r in self.rows if r["Name"] == "Aggregated"), None)
+        return (
+            (int(total["Failure Count"]) if total else 1)
+            + int(self.login.get("failures", 1))
+            + int(self.login.get("exceptions", 0))
+            + sum(int(row.get("Count", 1)) for row in self.exceptions)
+            + int(self.jobs["counts"].get("failed", 0))  # type: ignore[union-attr]
+            + sum(len(errors) for errors in self.server_errors.values())
+            + (self.locust_exit != 0)
+        )
+
+
+def run(args: argparse.Namespace, out: Path) -> Result:
+    """Set everything up, run locust, tear everything down; return what it measured."""
+    import redis
+
+    load_before = os.getloadavg()[0]
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = server_env(args)
+    print(f"Preparing PostgreSQL database {args.database!r} and {args.users} accounts...")
+    postgres = recreate_database(args.database)
+    # This process seeds the database and reads the jobs back: the same settings.
+    for key in set(os.environ) - set(env):
+        del os.environ[key]
+    os.environ.update(env)
+    started_at = time.monotonic()
+    accounts, stories = seed(args.users)
+    if accounts != args.users:
+        raise RuntimeError(f"seeding created {accounts} accounts, not {args.users}")
+    print(f"  {accounts} accounts, {stories} stories ({time.monotonic() - started_at:.0f} s)")
+    broker = redis.Redis.from_url(args.redis)
+    broker.flushdb()
+
+    procs = Processes(out=out, env=env)
+    try:
+        fake = procs.start(
+            "fake_llm",
+            [sys.executable, "-m", "tests.fakes.fake_openai", "--delay", str(args.llm_delay)],
+            stdout_pipe=True,
+        )
+        llm_url = (fake.proc.stdout.readline() if fake.proc.stdout else "").strip()
+        if not llm_url.startswith("http"):
+            raise RuntimeError(f"the fake LLM did not start: {fake.log.read_text()[-2000:]}")
+        env["LLM_BASE_URL"] = llm_url
+        worker = procs.start(
+            "celery",
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "--loglevel=INFO", "--concurrency=2", "--without-mingle", "--without-gossip",
+                f"--hostname=load-{os.getpid()}@localhost",
+            ],
+        )  # fmt: skip
+        wait_for(worker, lambda: "ready." in worker.log.read_text(errors="replace"), "got ready")
+        web = procs.start(
+            "gunicorn",
+            [
+                sys.executable, "-m", "gunicorn", "config.wsgi",
+                "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
+            ],
+        )  # fmt: skip
+        wait_for(web, lambda: answers(f"{host}/accounts/login/"), "answered")
+        print(
+            f"Serving {host} (gunicorn, {args.workers} workers), Celery worker, fake LLM "
+            f"({args.llm_delay} s) at {llm_url}"
+        )
+        print(
+            f"Running locust: {args.users} users, logged in first, then {args.duration} s "
+            f"measured (wait {args.wait[0]:g}-{args.wait[1]:g} s between actions)..."
+        )
+        login_file = out / "login.json"
+        env["LOAD_LOGIN_STATS"] = str(login_file)
+        locust = procs.start("locust", locust_command(args, host, out))
+        locust_exit = locust.proc.wait(args.duration + LOGIN_PHASE_LIMIT + 120)
+        # Give the queue a moment, then see what became of the follow-up jobs.
+        time.sleep(min(5.0, 2 * args.llm_delay + 1))
+        jobs = job_summary()
+    finally:
+        procs.stop_all()
+        broker.flushdb()
+
+    rows = read_csv(out / "locust_stats.csv")
+    locust_log = (out / "locust.log").read_text(errors="replace")
+    return Result(
+        rows=rows,
+        failures=read_csv(out / "locust_failures.csv"),
+        exceptions=read_csv(out / "locust_exceptions.csv"),
+        login=json.loads(login_file.read_text()) if login_file.exists() else {},
+        jobs=jobs,
+        server_errors={
+            name: log_errors(out / f"{name}.log") for name in ("gunicorn", "celery", "fake_llm")
+        },
+        locust_exit=locust_exit,
+        locust_warnings=[
+            line for line in locust_log.splitlines() if "CPU usage" in line or "ERROR" in line
+        ],
+        postgres=postgres,
+        load_before=load_before,
+    )
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of one of locust's CSV files (none if it is missing)."""
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def table(result: Result) -> list[str]:
+    """The figures as a Markdown table: p50, p95, their ratios to the trivial page, counts."""
+    # Rows locust keeps at zero after the reset (the logins) are left out.
+    by_name = {row["Name"]: row for row in result.rows if int(row["Request Count"])}
+    trivial = by_name.get(TRIVIAL)
+    names = [n for n in ORDER if n in by_name]
+    names += sorted(n for n in by_name if n not in ORDER and n != "Aggregated")
+    names += ["Aggregated"] if "Aggregated" in by_name else []
+    lines = [
+        "| request | p50 ms | p95 ms | p50 / trivial | p95 / trivial | requests | failures |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in names:
+        row = by_name[name]
+        p50, p95 = float(row["50%"]), float(row["95%"])
+        if trivial and name != "Aggregated":
+            r50 = f"{p50 / max(float(trivial['50%']), 1):.1f}x"
+            r95 = f"{p95 / max(float(trivial['95%']), 1):.1f}x"
+        else:
+            r50 = r95 = ""
+        label = "all requests" if name == "Aggregated" else name
+        lines.append(
+            f"| {label} | {p50:.0f} | {p95:.0f} | {r50} | {r95} | "
+            f"{row['Request Count']} | {row['Failure Count']} |"
+        )
+    return lines
+
+
+def notes(result: Result, args: argparse.Namespace) -> list[str]:
+    """The lines under the table: throughput, logins, jobs, anything that went wrong."""
+    by_name = {row["Name"]: row for row in result.rows}
+    total = by_name.get("Aggregated", {})
+    login = result.login
+    counts = result.jobs["counts"]
+    assert isinstance(counts, dict)
+    median = result.jobs["median_done_s"]
+    lines = [
+        f"Throughput: {float(total.get('Requests/s', 0)):.1f} requests/s over the measured "
+        f"{args.duration} s.",
+        f"Logins (through the form, before the clock starts; not in the table): "
+        f"{login.get('requests', 0)}, p50 {login.get('p50', 0):.0f} ms, "
+        f"p95 {login.get('p95', 0):.0f} ms, {login.get('failures', 'no figures,')} failed.",
+        "Follow-up jobs (AI coach on the fake LLM): "
+        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        + (f"; median {median:.1f} s from asking to answered." if median is not None else "."),
+    ]
+    lines += [f"FAILED while logging in: {error}" for error in login.get("errors", [])]
+    lines += [f"FAILED job: {error}" for error in result.jobs["errors"]]  # type: ignore[union-attr]
+    for name, errors in result.server_errors.items():
+        if errors:
+            lines.append(f"{name} logged {len(errors)} errors; the first:\n{errors[0]}")
+    for row in result.failures:
+        lines.append(f"FAILED {row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error']}")
+    for row in result.exceptions:
+        lines.append(f"EXCEPTION {row.get('Count')}x in the locustfile: {row.get('Message')}")
+    lines += [f"locust: {line}" for line in result.locust_warnings]
+    if result.locust_exit:
+        lines.append(f"locust exited with {result.locust_exit}.")
+    return lines
+
+
+def machine_note(result: Result, args: argparse.Namespace) -> str:
+    """Where the figures come from."""
+    cores = os.cpu_count() or 0
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = f" ({found[1].strip()})" if found else ""
+    return (
+        f"Machine: {cores} cores{model}, {platform.system()}, Python "
+        f"{platform.python_version()}, PostgreSQL {result.postgres}. Everything runs on it "
+        f"at once: gunicorn ({args.workers} sync workers), PostgreSQL, Redis, the Celery "
+        f"worker, the fake LLM and locust itself, the load generator, which shares the "
+        f"{cores} cores with the server. The 1-minute load average was "
+        f"{result.load_before:.1f} when the run started (anything else running counts). "
+        "Figures are end-to-end times seen by locust (queueing in gunicorn included), "
+        "in milliseconds."
+    )
+
+
+def command_line(argv: list[str]) -> str:
+    """The exact command, as it would be typed at the repository root."""
+    python = Path(sys.executable)
+    shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
+    command = f"`{shlex.join([str(shown), 'bench/load_test.py', *argv])}`"
+    # `make load` runs exactly this; say so when it did.
+    return f"`make load`, which runs {command}" if os.environ.get("MAKELEVEL") else command
+
+
+def write_readme(section: str) -> None:
+    """Replace the marked section of bench/README.md (keeping the rest), or add it."""
+    text = README.read_text(encoding="utf-8") if README.exists() else README_HEAD
+    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _match: block, text)
+    else:
+        text = text.rstrip() + "\n\n## Load test\n\n" + block + "\n"
+    README.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    command = command_line(argv)
+    out = args.out or Path(tempfile.mkdtemp(prefix="storybank-load-"))
+    out.mkdir(parents=True, exist_ok=True)
+    with only_run(args.database), terminate_as_interrupt():
+        try:
+            result = run(args, out)
+        except KeyboardInterrupt:
+            print("Interrupted; every process this run started has been stopped.")
+            return 130
+    lines = table(result)
+    summary = notes(result, args)
+    print()
+    print("\n".join(lines))
+    print()
+    print("\n".join(summary))
+    print(f"\nLogs and locust's CSVs: {out}")
+    failed = result.failed
+    if args.write_readme:
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        intro = (
+            f"Run on {when}: {args.users} users for {args.duration} s, each logged in as its "
+            f"own account with 8 stories, waiting {args.wait[0]:g}-{args.wait[1]:g} s between "
+            f"actions; gunicorn with {args.workers} workers on PostgreSQL "
+            f"(DATABASE_CONN_MAX_AGE={args.conn_max_age}), the AI coach's jobs on a Celery "
+            f"worker (2 processes, Redis) against the fake OpenAI-compatible server answering "
+            f"in {args.llm_delay:g} s."
+        )
+        prose = [textwrap.fill(text, 90) for text in (intro, machine_note(result, args))]
+        section = "\n\n".join(
+            [
+                *prose,
+                f"Command: {command}",
+                "\n".join(lines),
+                textwrap.fill(LEGEND, 90),
+                "\n".join(f"- {line}" for line in summary),
+            ]
+        )
+        write_readme(section)
+        print(f"Wrote the figures to {README.relative_to(ROOT)}.")
+    if failed:
+        print(f"FAILED: {failed} problem(s); see above and the logs in {out}.")
+        return 1
+    print("0 failures.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
