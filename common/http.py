@@ -35,3 +35,19 @@ def load_then_allow(loader: Callable[..., Any], *methods: str) -> Callable[[View
         return wrapper
 
     return decorate
+
+
+#: Ids are positive 64-bit integers; 18 digits always fit.
+_ID_DIGITS_MAX = 18
+
+
+def parse_id(text: object) -> int | None:
+    """An id typed into a URL or form ("42"), or None for anything else.
+
+    ``str.isdigit`` alone accepts "²" and a thousand digits, which ``int()`` or the
+    database then refuse with a server error.
+    """
+    raw = str(text or "")
+    if raw.isascii() and raw.isdigit() and len(raw) <= _ID_DIGITS_MAX:
+        return int(raw)
+    return None

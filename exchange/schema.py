@@ -13,7 +13,7 @@ from typing import Any
 from common.sizes import megabytes
 from principles.forms import LINE_MAX, MAX_LINES
 from principles.models import Principle, PrincipleSet
-from stories.forms import MAX_TAGS, TAG_MAX, MonthField
+from stories.forms import MAX_TAGS, TAG_MAX, MonthField, tag_too_long
 from stories.models import (
     CONTENT_FIELDS,
     FIELD_LIMITS,
@@ -29,6 +29,7 @@ from .validation import (
     ListOf,
     Month,
     Obj,
+    Path,
     Problem,
     Problems,
     Raw,
@@ -61,6 +62,17 @@ TEXT_LIMITS = {name: FIELD_LIMITS[name] for name in CONTENT_FIELDS}
 def _month(value: str) -> dt.date | None:
     """The story form's own month rules (a real month, from 1950, not in the future)."""
     return MonthField(required=False).clean(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagText(Text):
+    """A tag: text within the limit both as typed and as its slug (see ``tag_too_long``)."""
+
+    def check(self, value: Any, path: Path, problems: Problems) -> Any:
+        value = super().check(value, path, problems)
+        if value is not INVALID and len(value) <= self.max_length and tag_too_long(value):
+            problems.add(path, f"longer than {self.max_length} characters once spelled out")
+        return value
 
 
 def _lines(noun: str) -> ListOf:
@@ -118,7 +130,9 @@ STORY = Obj(
         "happened_on": Month(validate=_month, nullable=True),
         "organisation": Text(max_length=META_MAX),
         "role": Text(max_length=META_MAX),
-        "tags": ListOf(item=Text(max_length=TAG_MAX, blank=False), max_items=MAX_TAGS, noun="tags"),
+        "tags": ListOf(
+            item=TagText(max_length=TAG_MAX, blank=False), max_items=MAX_TAGS, noun="tags"
+        ),
         "archived_at": Timestamp(nullable=True),
         "created_at": Timestamp(),
         "updated_at": Timestamp(),

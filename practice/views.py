@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common.http import load_then_allow
+from common.http import load_then_allow, parse_id
 from practice import scheduling, selectors, services
 from practice.charts import progress_chart
 from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
@@ -224,13 +224,9 @@ def round_finish(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
 @require_http_methods(["GET"])
 def history(request: HttpRequest) -> HttpResponse:
     """Every round, by principle or by story, with the answers given."""
-    principle_id = request.GET.get("principle", "")
-    story_id = request.GET.get("story", "")
-    rounds = selectors.history(
-        user=request.user,
-        principle_id=int(principle_id) if principle_id.isdigit() else None,
-        story_id=int(story_id) if story_id.isdigit() else None,
-    )
+    principle_id = parse_id(request.GET.get("principle"))
+    story_id = parse_id(request.GET.get("story"))
+    rounds = selectors.history(user=request.user, principle_id=principle_id, story_id=story_id)
     context = {
         "rounds": list(rounds[:50]),
         "principles": principle_selectors.coverage_target(user=request.user).all_principles,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.http import parse_id
 from principles import selectors, services
 from principles.coverage import Grid
 from principles.coverage_html import (
@@ -52,9 +53,10 @@ def grid(request: HttpRequest) -> HttpResponse:
 
 def _cell_ids(data) -> tuple[int, int]:
     story, _, principle = str(data.get("cell", "")).partition(":")
-    if not (story.isdigit() and principle.isdigit()):
+    story_pk, principle_pk = parse_id(story), parse_id(principle)
+    if story_pk is None or principle_pk is None:
         raise Http404("No such cell.")
-    return int(story), int(principle)
+    return story_pk, principle_pk
 
 
 @require_POST
@@ -103,7 +105,7 @@ def set_target(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "coverage/target.html", context)
     principle_set = selectors.set_get(user=request.user, slug=request.POST.get("set", ""))
-    wanted = {int(v) for v in request.POST.getlist("principles") if v.isdigit()}
+    wanted = {parse_id(v) for v in request.POST.getlist("principles")} - {None}
     principles = [p for p in principle_set.principles.all() if p.pk in wanted]
     services.coverage_target_set(
         user=request.user, principle_set=principle_set, principles=principles

@@ -10,6 +10,7 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from taggit.forms import TagField
+from taggit.models import Tag
 
 from stories.models import FIELD_LIMITS, Story, Weight
 from stories.selectors import SORTS
@@ -17,6 +18,13 @@ from stories.selectors import SORTS
 MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
 MAX_TAGS = 20
 TAG_MAX = 50
+
+
+def tag_too_long(tag: str) -> bool:
+    """Over TAG_MAX characters as typed, or as the slug taggit stores (at most 100
+    characters there): a few characters spell out as many, e.g. "ﷺ" as 18."""
+    return len(tag) > TAG_MAX or len(Tag().slugify(tag)) > TAG_MAX
+
 
 PART_HELP = {
     "situation": "Where and when: the context an interviewer needs, in two or three sentences.",
@@ -43,7 +51,9 @@ class MonthField(forms.Field):
         text = str(value or "").strip()
         if not text:
             return None
-        match = MONTH_RE.match(text[:20])
+        # A month is a few characters; anything longer is not one (not even when it starts
+        # with one: "2024-03             x" is refused, not read as March 2024).
+        match = MONTH_RE.match(text) if len(text) <= 20 else None
         if not match:
             raise ValidationError("Enter the month as YYYY-MM, for example 2024-03.")
         year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
@@ -157,7 +167,7 @@ class StoryForm(forms.ModelForm):
         tags = self.cleaned_data.get("tags") or []
         if len(tags) > MAX_TAGS:
             raise ValidationError(f"Use at most {MAX_TAGS} tags.")
-        too_long = [t for t in tags if len(t) > TAG_MAX]
+        too_long = [t for t in tags if tag_too_long(t)]
         if too_long:
             raise ValidationError(f"Keep each tag under {TAG_MAX} characters.")
         return sorted({t.strip() for t in tags if t.strip()}, key=str.lower)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.http import load_then_allow
+from common.http import load_then_allow, parse_id
 from stories import scoring, selectors, services
 from stories.diffing import diff_content
 from stories.followup_views import FollowUpRequestForm
@@ -103,9 +103,9 @@ def story_create(request: HttpRequest) -> HttpResponse:
     """Write a new story; ?principle=ID pre-tags it with that principle as primary."""
     principles = _principle_choices(request)
     initial = {}
-    preset = request.GET.get("principle", "")
-    if preset.isdigit():
-        initial[StoryForm.principle_field_name(int(preset))] = "primary"
+    preset = parse_id(request.GET.get("principle"))
+    if preset is not None:
+        initial[StoryForm.principle_field_name(preset)] = "primary"
     form = StoryForm(request.POST or None, principles=principles, initial=initial)
     if request.method == "POST" and form.is_valid():
         story = services.story_create(

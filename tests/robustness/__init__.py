@@ -1,0 +1,1 @@
+"""Generated-input robustness tests: no server error, nothing half-written."""
