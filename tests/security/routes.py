@@ -6,9 +6,11 @@ not known here fails the tests with a message saying where to add it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core import serializers
+from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from practice.models import PracticeRound, ReviewItem, RoundFollowUp
@@ -127,6 +129,14 @@ def url_for(route: Route, objects: dict) -> str:
         )
         kwargs[param] = objects[key]
     return reverse(route.name, kwargs=kwargs)
+
+
+def pages_that_answer(client, objects: dict) -> Iterator[tuple[Route, HttpResponse]]:
+    """Every URL the client can GET with a 200, with its response."""
+    for route in all_routes():
+        response = client.get(url_for(route, objects))
+        if response.status_code == 200:
+            yield route, response
 
 
 def snapshot() -> str:
