@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 
 def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
 ) -> HttpResponse:
     """429 with how long the pause lasts; says nothing about whether the user exists."""
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
