@@ -32,7 +32,6 @@ import re
 import secrets
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from tests.jobs.processes import free_port  # noqa: E402 - needs ROOT on sys.path
+
 README = ROOT / "bench" / "README.md"
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 BEGIN = "<!-- load-test:begin (bench/load_test.py --write-readme rewrites this section) -->"
@@ -202,13 +203,6 @@ def wait_for(started: Started, check, what: str, timeout: float = 60) -> None:
         time.sleep(0.2)
     tail = started.log.read_text(errors="replace")[-3000:]
     raise RuntimeError(f"{started.name} never {what}; the end of {started.log}:\n{tail}")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers(url: str) -> bool:
