@@ -5,8 +5,9 @@ the page runs a fixed number of queries whatever the number of stories.
 
 Rules (named constants below):
 - a principle is a *gap* with no story, *covered* with two or more stories and
-  one of them scoring at least ``COVERED_SCORE``, and *thin* otherwise (one
-  story, or no story good enough);
+  one of them in the checker's top band (Ready, ``COVERED_SCORE`` or more: a goal,
+  your own actions and a measured outcome), and *thin* otherwise (one story, or no
+  story Ready yet; the row says which);
 - a principle covered by exactly one story is a *single point of failure*;
 - a story claiming more than ``STRETCHED_OVER`` principles is *stretched*:
   interviewers will hear the same story twice.
@@ -18,7 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-COVERED_SCORE = 70
+from stories.star.bands import READY, band_for
+
+COVERED_SCORE = READY.low
 STRETCHED_OVER = 4
 
 GAP, THIN, COVERED = "gap", "thin", "covered"
@@ -87,8 +90,13 @@ class PrincipleRow:
             return "No story yet."
         if self.count == 1:
             return "Only one story: if it is used up, nothing is left."
-        if (self.best or 0) < COVERED_SCORE:
-            return f"No story scores {COVERED_SCORE} or more yet."
+        if self.best is None:
+            return "No story is scored yet."
+        if self.best < COVERED_SCORE:
+            return (
+                f"No story is {READY.label} yet: the best scores {self.best} "
+                f"({band_for(self.best).label}); covered needs one at {COVERED_SCORE} or more."
+            )
         return f"{self.count} stories, best {self.best}."
 
 

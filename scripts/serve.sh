@@ -7,6 +7,7 @@ ADDR="${1:-127.0.0.1:8000}"
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 
 "$BIN/python" manage.py migrate --no-input
+"$BIN/python" manage.py rescore_stories   # stories scored by an older STAR checker
 if [ -n "${REDIS_URL:-}" ]; then
   echo "REDIS_URL is set: starting a Celery worker (with beat) alongside the web server."
   "$BIN/celery" -A config worker --beat --loglevel=INFO &

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from principles.models import Principle
 from stories.models import Story
 from stories.star import CHECKER_VERSION, PrincipleCues, StarReport, check, suggest_principles
+from stories.star.bands import Band, band_for
 
 #: Story fields the checker reads; a change to any of them re-scores the story.
 CHECKED_FIELDS = ("situation", "task", "action", "result", "reflection", "happened_on")
@@ -145,11 +146,15 @@ SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2, "ok": 3}
 SEVERITY_STYLE = {"error": "danger", "warn": "warning", "info": "info", "ok": "success"}
 
 
+def score_band(score: int | None) -> Band | None:
+    """The checker's band for a score ("Ready", "Solid, fix the flags", "Needs work")."""
+    return None if score is None else band_for(score)
+
+
 def score_style(score: int | None) -> str:
-    """Bootstrap colour for a score: green from 80, amber from 60, red below."""
-    if score is None:
-        return "secondary"
-    return "success" if score >= 80 else "warning" if score >= 60 else "danger"
+    """Bootstrap colour for a score: its band's (green Ready, amber Solid, red Needs work)."""
+    band = score_band(score)
+    return "secondary" if band is None else band.style
 
 
 def _five_percent(share: float) -> int:
@@ -200,6 +205,7 @@ def report_context(
     ]
     return {
         "report": report,
+        "band": band_for(report.score),
         "score_style": score_style(report.score),
         "speaking_time": _clock(metrics["speaking_seconds"]),
         "total_words": metrics["total_words"],

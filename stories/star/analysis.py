@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .patterns import PROPER_NOUN_RE
 from .quantities import Quantity, collect_quantities
+from .roles import Unit, units
 from .scan import LexHits, scan
 from .textutil import Sentences, count_words, lower_same_length
 
@@ -21,16 +22,26 @@ class PartAnalysis:
     quantities: list[Quantity]
     hits: LexHits
     vague: list[tuple[int, int, str]]
+    units: list[Unit]
+
+    def has_role(self, role: str, *, concrete: bool = False) -> bool:
+        """True when some unit of this part plays ``role`` (and is concrete, if asked)."""
+        return any(u.role == role and (u.concrete or not concrete) for u in self.units)
 
 
-def analyse_part(name: str, text: str) -> PartAnalysis:
-    """Analyse one part; cost is linear in the length of ``text``."""
+def analyse_part(name: str, text: str, found: list[Unit] | None = None) -> PartAnalysis:
+    """Analyse one part; cost is linear in the length of ``text``.
+
+    ``found`` are the part's units when the splitter has them already.
+    """
     low = lower_same_length(text)
     sentences = Sentences(text)
     hits = scan(text, low, sentences)
     quantities = collect_quantities(text, low, hits.number_words)
     vague = _unanchored_vague(text, hits, quantities, sentences)
-    return PartAnalysis(name, text, count_words(text), sentences, quantities, hits, vague)
+    if found is None:
+        found = units(text, low, sentences.spans, quantities)
+    return PartAnalysis(name, text, count_words(text), sentences, quantities, hits, vague, found)
 
 
 def _unanchored_vague(

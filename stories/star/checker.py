@@ -9,11 +9,13 @@ from typing import Any
 from . import checks
 from . import thresholds as th
 from .analysis import PartAnalysis, analyse_part
+from .bands import band_for
 from .codes import SEVERITY_RANK, label
 from .report import CORE_PARTS, PART_NAMES, Finding, Highlight, StarReport, merge_highlights
+from .roles import Unit
 from .splitter import split_answer
 
-CHECKER_VERSION = "1.0.0"
+CHECKER_VERSION = "2.0.0"
 
 _PART_ORDER = {name: index for index, name in enumerate((*PART_NAMES, "story"))}
 
@@ -43,6 +45,7 @@ def check(
     }
     issues: list[checks.Issue] = []
     confidence, method, segments = 1.0, "fields", []
+    known_units: dict[str, list[Unit]] = {}
     if text is not None:
         if any(given.values()):
             raise TypeError("pass either text= or the separate parts, not both")
@@ -54,15 +57,20 @@ def check(
             split.segments,
         )
         issues += checks.check_split(confidence, method)
+        if method == "cues":
+            known_units = split.part_units()
 
-    parts = {name: analyse_part(name, given[name]) for name in PART_NAMES}
-    absent, trivial = checks.missing_core_parts(parts)
+    parts = {name: analyse_part(name, given[name], known_units.get(name)) for name in PART_NAMES}
+    from_text = method == "cues"  # labelled sections count as the candidate's own parts
+    missing = checks.missing_core_parts(parts, from_text=from_text)
+    actions = checks.count_actions(parts)
+    measured = checks.measured_outcomes(parts["result"], from_text=from_text)
     total_words = sum(part.words for part in parts.values())
-    issues += checks.check_parts(parts, absent, trivial)
+    issues += checks.check_parts(parts, missing)
     issues += checks.check_reflection(parts["reflection"])
-    issues += checks.check_balance(parts, absent)
-    issues += checks.check_ownership(parts["action"])
-    issues += checks.check_impact(parts["result"], parts["action"])
+    issues += checks.check_balance(parts, [name for name in missing if not given[name].strip()])
+    issues += checks.check_ownership(parts["action"], actions)
+    issues += checks.check_impact(parts["result"], parts["action"], measured)
     issues += checks.check_length(total_words)
     issues += checks.check_vague(parts)
     issues += checks.check_hedging(parts)
@@ -77,14 +85,17 @@ def check(
             i.finding.code,
         )
     )
-    score, breakdown = _score(issues)
+    caps = checks.score_caps(missing, bool(measured), actions, parts)
+    score, breakdown = _score(issues, caps)
     findings = [issue.finding for issue in issues]
     return StarReport(
         score=score,
         findings=findings,
-        missing_parts=[name for name in CORE_PARTS if name in absent or name in trivial],
-        quantified=bool(parts["result"].quantities),
-        metrics=_metrics(parts, total_words),
+        missing_parts=list(missing),
+        quantified=bool(measured),
+        mostly_we=actions.mostly_we,
+        band=band_for(score).key,
+        metrics=_metrics(parts, total_words, actions),
         parts=dict(given),
         score_breakdown=breakdown,
         split_confidence=confidence,
@@ -107,14 +118,24 @@ def _as_date(value: date | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _score(issues: list[checks.Issue]) -> tuple[int, list[tuple[str, int, str]]]:
-    """Start at 100, subtract penalties, clamp; the breakdown sums to score - 100."""
+def _score(
+    issues: list[checks.Issue], caps: list[tuple[int, str]]
+) -> tuple[int, list[tuple[str, int, str]]]:
+    """Start at 100, subtract penalties, apply the band caps, clamp.
+
+    The breakdown sums to score - 100: a cap that bites is a line of its own.
+    """
     breakdown = [
         (label(issue.finding.code), -issue.penalty, issue.finding.message)
         for issue in issues
         if issue.penalty
     ]
     raw = th.SCORE_START + sum(points for _, points, _ in breakdown)
+    for cap, reason in sorted(caps):
+        if raw > cap:
+            breakdown.append((f"Capped at {cap}", cap - raw, reason))
+            raw = cap
+            break
     score = max(th.SCORE_MIN, min(th.SCORE_MAX, raw))
     if score != raw:
         breakdown.append(
@@ -123,7 +144,9 @@ def _score(issues: list[checks.Issue]) -> tuple[int, list[tuple[str, int, str]]]
     return score, breakdown
 
 
-def _metrics(parts: dict[str, PartAnalysis], total_words: int) -> dict[str, Any]:
+def _metrics(
+    parts: dict[str, PartAnalysis], total_words: int, actions: checks.Actions
+) -> dict[str, Any]:
     words = {name: part.words for name, part in parts.items()}
     core = sum(words[name] for name in CORE_PARTS)
     i_count = sum(len(part.hits.i_spans) for part in parts.values())
@@ -138,6 +161,7 @@ def _metrics(parts: dict[str, PartAnalysis], total_words: int) -> dict[str, Any]
         "we_ratio": checks.we_ratio(i_count, we_count),
         "we_ratio_action": checks.we_ratio(len(action.i_spans), len(action.we_spans)),
         "i_in_action": action.i_subjects,
+        "actions": {"i": actions.i, "we": actions.we},
         "action_share": round(words["action"] / core, 2) if core else None,
         "setup_share": round((words["situation"] + words["task"]) / core, 2) if core else None,
         "quantities": [

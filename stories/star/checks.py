@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from . import thresholds as th
 from .analysis import PartAnalysis
 from .codes import CODES
+from .quantities import Quantity
 from .report import CORE_PARTS, Finding
+from .roles import Unit
 from .textutil import is_placeholder
 
 Analyses = dict[str, PartAnalysis]
@@ -60,45 +62,136 @@ def _trimmed_span(text: str) -> list[tuple[int, int]]:
     return [(start, start + len(stripped))]
 
 
-def missing_core_parts(parts: Analyses) -> tuple[list[str], list[str]]:
-    """(absent parts, trivial parts) among Situation/Task/Action/Result."""
-    absent, trivial = [], []
+@dataclass(frozen=True, slots=True)
+class PartVerdict:
+    """Why a core part counts as missing: "absent", "trivial" or "empty" (no content)."""
+
+    status: str
+    message: str
+
+
+def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVerdict]:
+    """The core parts that are missing, each with the reason, in S/T/A/R order.
+
+    A part is missing when it is absent, placeholder text, too short, or holds no
+    content of its kind: a Task needs a stated goal (anywhere before the Result), an
+    Action a step someone took, a Result an outcome that says what changed.
+    """
+    verdicts: dict[str, PartVerdict] = {}
+    if not _tells_events(parts):
+        verdicts["situation"] = PartVerdict(
+            "empty",
+            "No specific situation: the answer says what you do in general (or would do), "
+            "not what happened one time.",
+        )
     for name in CORE_PARTS:
-        part = parts[name]
-        if not part.text.strip():
-            absent.append(name)
-        elif part.words < th.MIN_PART_WORDS[name] or is_placeholder(part.text):
-            trivial.append(name)
-    return absent, trivial
+        if name in verdicts:
+            continue
+        verdict = _part_verdict(name, parts, from_text)
+        if verdict is not None:
+            verdicts[name] = verdict
+    return verdicts
 
 
-def check_parts(parts: Analyses, absent: list[str], trivial: list[str]) -> list[Issue]:
+def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | None:
+    part = parts[name]
+    label = name.capitalize()
+    if name == "task" and any(parts[p].has_role("goal") for p in _GOAL_PARTS):
+        return None
+    if name == "situation" and from_text and _scene_words(parts) >= th.MIN_PART_WORDS[name]:
+        return None
+    if not part.text.strip():
+        if name == "task":
+            return PartVerdict(
+                "absent", "No Task: you never say what you were asked or aimed to do."
+            )
+        return PartVerdict("absent", f"The {label} is missing.")
+    if is_placeholder(part.text):
+        return PartVerdict("trivial", f"The {label} is only a placeholder.")
+    if name == "action":
+        return _action_verdict(part, from_text)
+    if name == "result":
+        return _result_verdict(part)
+    if part.words < th.MIN_PART_WORDS[name]:
+        return PartVerdict(
+            "trivial",
+            f"The {label} is too thin ({_plural(part.words, 'word')}; "
+            f"aim for at least {th.MIN_PART_WORDS[name]}).",
+        )
+    return None
+
+
+_GOAL_PARTS = ("situation", "task", "action")
+
+
+def _scene_words(parts: Analyses) -> int:
+    """Words that set the scene: the Situation's, plus a goal sentence's beyond its cue.
+
+    A goal sentence often sets the scene too ("I was the designer who owned...").
+    """
+    return parts["situation"].words + max(0, parts["task"].words - th.GOAL_SENTENCE_WORDS)
+
+
+def _tells_events(parts: Analyses) -> bool:
+    """True when someone does something in the past tense, or an outcome is reported."""
+    return any(
+        unit.i_actions or unit.we_actions or (unit.role == "outcome" and unit.concrete)
+        for part in parts.values()
+        for unit in part.units
+    )
+
+
+def _action_verdict(part: PartAnalysis, from_text: bool) -> PartVerdict | None:
+    acted = any(u.i_actions or u.we_actions for u in part.units)
+    if not acted and part.hits.hypotheticals:
+        return PartVerdict("empty", "The Action says what you would do, not what you did.")
+    if from_text and not acted:
+        return PartVerdict("empty", "No Action: no step that you (or anyone) took.")
+    if part.words < th.MIN_PART_WORDS["action"]:
+        return PartVerdict(
+            "trivial",
+            f"The Action is too thin ({_plural(part.words, 'word')}; "
+            f"aim for at least {th.MIN_PART_WORDS['action']}).",
+        )
+    return None
+
+
+def _result_verdict(part: PartAnalysis) -> PartVerdict | None:
+    if part.has_role("outcome", concrete=True):
+        return None
+    roles = {u.role for u in part.units}
+    if "lesson" in roles and roles <= {"lesson", "filler", "context"}:
+        return PartVerdict(
+            "empty", "The Result is only a lesson: say what changed because of what you did."
+        )
+    if "outcome" in roles:
+        return PartVerdict(
+            "trivial", "The Result says it went well, not what changed: name the outcome."
+        )
+    if part.words >= th.RESULT_BENEFIT_OF_DOUBT_WORDS:
+        return None
+    return PartVerdict(
+        "trivial", "The Result names no outcome: say what changed because of what you did."
+    )
+
+
+def check_parts(parts: Analyses, missing: dict[str, PartVerdict]) -> list[Issue]:
     """part_missing / part_trivial / parts_ok."""
     issues = []
-    for name in absent:
+    for name, verdict in missing.items():
+        trivial = verdict.status == "trivial"
+        points = th.PENALTY_PART_TRIVIAL if trivial else th.PENALTY_PART_MISSING
         issues.append(
             _issue(
-                "part_missing",
+                "part_trivial" if trivial else "part_missing",
                 name,
-                f"The {name.capitalize()} is missing.",
+                verdict.message,
                 _PART_HINTS[name],
-                penalty=th.PENALTY_PART_MISSING[name],
+                spans=[] if verdict.status == "absent" else _trimmed_span(parts[name].text),
+                penalty=points[name],
             )
         )
-    for name in trivial:
-        words = parts[name].words
-        issues.append(
-            _issue(
-                "part_trivial",
-                name,
-                f"The {name.capitalize()} is too thin ({_plural(words, 'word')}; "
-                f"aim for at least {th.MIN_PART_WORDS[name]}).",
-                _PART_HINTS[name],
-                spans=_trimmed_span(parts[name].text),
-                penalty=th.PENALTY_PART_TRIVIAL[name],
-            )
-        )
-    if not absent and not trivial:
+    if not missing:
         issues.append(
             _issue("parts_ok", "story", "Situation, Task, Action and Result are all there.")
         )
@@ -177,12 +270,39 @@ def we_ratio(i_count: int, we_count: int) -> float | None:
     return round(we_count / total, 2) if total else None
 
 
-def check_ownership(action: PartAnalysis) -> list[Issue]:
-    """ownership_no_i / ownership_we_heavy / ownership_ok."""
+#: Parts whose clauses count for ownership: the Situation is context.
+OWNERSHIP_PARTS = ("task", "action", "result")
+
+
+@dataclass(frozen=True, slots=True)
+class Actions:
+    """Who is the subject of the action clauses: "I" and "we"/"the team" counts."""
+
+    i: int
+    we: int
+
+    @property
+    def mostly_we(self) -> bool:
+        """Collective phrasing carries most of the actions."""
+        return self.we >= th.WE_ACTIONS_MIN and self.we > self.i * th.WE_ACTIONS_RATIO
+
+
+def count_actions(parts: Analyses) -> Actions:
+    """Count I- and we-actions in the Task, Action and Result ("a team effort" is we)."""
+    i = we = 0
+    for name in OWNERSHIP_PARTS:
+        for unit in parts[name].units:
+            i += unit.i_actions
+            we += unit.we_actions + th.TEAM_EFFORT_WE_ACTIONS * unit.team_effort
+    return Actions(i, we)
+
+
+def check_ownership(action: PartAnalysis, actions: Actions) -> list[Issue]:
+    """ownership_we_heavy / ownership_no_i / ownership_ok, judged on the action clauses."""
     if not action.text.strip():
         return []
     hits = action.hits
-    if hits.i_subjects == 0:
+    if actions.i == 0 and hits.i_subjects == 0:
         return [
             _issue(
                 "ownership_no_i",
@@ -193,51 +313,90 @@ def check_ownership(action: PartAnalysis) -> list[Issue]:
                 penalty=th.PENALTY_NO_I_IN_ACTION,
             )
         ]
-    ratio = we_ratio(len(hits.i_spans), len(hits.we_spans))
-    forms = len(hits.i_spans) + len(hits.we_spans)
-    if ratio is not None and forms >= th.WE_RATIO_MIN_FORMS and ratio > th.WE_RATIO_MAX:
+    if actions.mostly_we:
         return [
             _issue(
                 "ownership_we_heavy",
                 "action",
-                f"{ratio:.0%} of the first-person words in the Action are we/our/us.",
+                f'"We" carries {actions.we} of the {actions.i + actions.we} actions '
+                f'(you said "I" did {actions.i}).',
                 'Say which steps were yours: "I proposed", "I wrote", "I convinced".',
                 spans=sorted(hits.we_spans),
                 penalty=th.PENALTY_WE_HEAVY,
             )
         ]
+    count = actions.i or hits.i_subjects
     return [
         _issue(
             "ownership_ok",
             "action",
-            f'Clear ownership: "I" appears {_plural(hits.i_subjects, "time")} in the Action.',
+            f'Clear ownership: "I" is the one acting {_plural(count, "time")}.',
         )
     ]
 
 
-def check_impact(result: PartAnalysis, action: PartAnalysis) -> list[Issue]:
+def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity]:
+    """The Result's quantities that measure the outcome (not team sizes, evidence, dates).
+
+    A quantity counts inside an outcome clause; in a Result typed as its own field, a
+    percentage, amount, multiplier, change or range counts in any clause that is not a
+    lesson or a goal.
+    """
+    found = []
+    for quantity in result.quantities:
+        unit = _unit_at(result, quantity.start)
+        if unit is None:
+            continue
+        if unit.role == "outcome" or (
+            not from_text
+            and unit.role not in ("lesson", "goal")
+            and quantity.kind in _OUTCOME_KINDS
+        ):
+            found.append(quantity)
+    return found
+
+
+_OUTCOME_KINDS = frozenset({"percent", "money", "multiplier", "change", "range"})
+
+
+def _unit_at(part: PartAnalysis, offset: int) -> Unit | None:
+    for unit in part.units:
+        if unit.start <= offset < unit.end:
+            return unit
+    return None
+
+
+def check_impact(
+    result: PartAnalysis, action: PartAnalysis, measured: list[Quantity]
+) -> list[Issue]:
     """impact_quantified / impact_not_quantified (skipped when there is no Result)."""
     if not result.text.strip():
         return []
-    found = result.quantities
-    if found:
+    if measured:
         return [
             _issue(
                 "impact_quantified",
                 "result",
-                f"Result states measurable impact: {_plural(len(found), 'number')} found "
-                f"({_quote([q.text for q in found], 3)}).",
-                spans=[(q.start, q.end) for q in found],
+                f"Result states measurable impact: {_plural(len(measured), 'number')} found "
+                f"({_quote([q.text for q in measured], 3)}).",
+                spans=[(q.start, q.end) for q in measured],
             )
         ]
+    message = "The Result gives no measurable impact."
     hint = "Add a number: a percentage, time or money saved, users reached, a before/after."
-    if action.quantities:
+    if result.quantities:
+        message = (
+            f"The numbers in the Result ({_quote([q.text for q in result.quantities], 3)}) "
+            "do not measure the outcome."
+        )
+        hint = "Say by how much the outcome changed: before and after, or the difference."
+    elif action.quantities:
         hint = "Your Action has numbers; state the measurable outcome in the Result."
     return [
         _issue(
             "impact_not_quantified",
             "result",
-            "The Result gives no measurable impact.",
+            message,
             hint,
             penalty=th.PENALTY_NOT_QUANTIFIED,
         )
@@ -442,3 +601,25 @@ def check_split(confidence: float, method: str) -> list[Issue]:
             "Check the parts below; use the separate fields if they look wrong.",
         )
     ]
+
+
+def score_caps(
+    missing: dict[str, PartVerdict], measured: bool, actions: Actions, parts: Analyses
+) -> list[tuple[int, str]]:
+    """The highest score the story may reach, and why, for each rule that applies."""
+    caps = []
+    needs_work = th.CAP_NEEDS_WORK
+    if "result" in missing:
+        caps.append((needs_work, "A story with no Result cannot score above Needs work."))
+    if "action" in missing:
+        caps.append((needs_work, "A story with no Action cannot score above Needs work."))
+    hypothetical = sum(len(parts[name].hits.hypotheticals) for name in ("action", "result"))
+    if hypothetical >= th.HYPOTHETICAL_WARN_COUNT and actions.i + actions.we == 0:
+        caps.append((needs_work, "A hypothetical answer cannot score above Needs work."))
+    if not measured:
+        caps.append((th.CAP_SOLID, "Without a measured outcome a story cannot be Ready."))
+    if actions.mostly_we:
+        caps.append((th.CAP_SOLID, 'While "we" carries the actions a story cannot be Ready.'))
+    if "task" in missing:
+        caps.append((th.CAP_SOLID, "Without a stated goal a story cannot be Ready."))
+    return caps

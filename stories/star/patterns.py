@@ -100,6 +100,11 @@ LEX_RE = re.compile(phrase_alternation(LEX_KINDS))
 SENTENCE_END_RE = re.compile(
     r"[.!?\n](?:(?<=\n)|(?<![.!?].)[.!?\"'\u201d\u2019)\]]{0,8}+(?=\s*$|\s+[^a-z0-9\s]))"
 )
+# A full stop before a lowercase word also ends a sentence (speech-to-text writes
+# "i pulled the logs. as a result churn fell") unless the word before it is an
+# abbreviation or a single letter ("e.g. the", "approx. half").
+LOWER_SENTENCE_END_RE = re.compile(r"(?<=[A-Za-z0-9%)\]])[.!?](?=[ \t]+[a-z])")
+WORD_BEFORE_STOP_RE = re.compile(r"([A-Za-z.]+)$")
 
 # --- numbers -------------------------------------------------------------------------
 NUMBER_START_RE = re.compile(r"[0-9$€£¥₹]")
@@ -143,9 +148,8 @@ PASSIVE_TAIL_RE = re.compile(
     r"[ \t]+(?:(?:[a-z]+ly|then|also|all|not|never|later|soon|just|first)[ \t]+)?"
     r"(?P<verb>[a-z]+)"
 )
-PASSIVE_SELF_AGENT_RE = re.compile(
-    r"(?:[ \t]+[a-z]+){0,3}?[ \t]+by[ \t]+(?:" + _alt(lx.PASSIVE_AGENT_SELF) + r")\b"
-)
+# "by" and an agent within a few words: who acted is said.
+PASSIVE_AGENT_RE = re.compile(r"(?:[ \t]+[a-z]+){0,3}?[ \t]+by[ \t]+[a-z]")
 PREV_LOW_WORD_RE = re.compile(r"([a-z'\u2019]+)[ \t,;:]*$")
 
 # --- anchors for buzzwords -------------------------------------------------------------
@@ -167,6 +171,19 @@ SPLIT_RE = re.compile(phrase_alternation([*SPLIT_CUE_PART, *lx.SECTION_LABELS]))
 SECTION_LABEL_TAIL_RE = re.compile(
     r"[ \t*_]*(?::|[ \t]+[-\u2013\u2014][ \t]|[ \t\r]*(?=\n|$))[ \t*_]*"
 )
+
+# Prep notes label parts with one letter at the start of a line ("S: ...", "R -");
+# "Q:" is the question being prepared for, no part of the answer.
+LETTER_LABEL_RE = re.compile(
+    r"^[ \t>*_#\u2022-]*(?P<letter>[STARQLstarql])[ \t]*(?::|\)|[ \t]-[ \t]|[ \t]*$)[ \t]*",
+    re.MULTILINE,
+)
+# Two figures joined by an arrow state a change ("5xx ~1% -> ~0.01%").
+ARROW_RE = re.compile(r"[-=]>|\u2192")
+ARROW_BEFORE_RE = re.compile(r"[0-9][^\n>\u2192]{0,24}$")
+ARROW_AFTER_RE = re.compile(r"[ \t~<>]*[$€£]?[0-9]")
+# A signed figure states a change ("+15%", "\u22123 pts"); "up"/"down" + figure is a role cue.
+SIGNED_CHANGE_RE = re.compile(r"[+\u2212](?<![\w.][+\u2212])[0-9]")
 
 # --- trivial parts ---------------------------------------------------------------------
 HAS_LETTER_RE = re.compile(r"[^\W\d_]")

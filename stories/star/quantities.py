@@ -256,6 +256,8 @@ def _number_word(
         chained = True
         token = _next_token(low, end)
     chain_end = end
+    if low.startswith("-", end) and _next_token(low, end) not in _SUFFIX_TOKENS:
+        return None, chain_end  # "a two-timestamp report": a description, not an amount
     group = None
     if token in _SUFFIX_TOKENS and (suffix := SUFFIX_RE.match(low, end)):
         group = suffix.lastgroup

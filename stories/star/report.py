@@ -61,6 +61,8 @@ class StarReport:
     metrics: dict[str, Any]
     parts: dict[str, str]
     score_breakdown: list[tuple[str, int, str]]
+    mostly_we: bool = False
+    band: str = "needs_work"
     split_confidence: float = 1.0
     split_method: str = "fields"
     segments: list[tuple[str, int, int]] = field(default_factory=list)
@@ -106,7 +108,9 @@ class StarReport:
         return {
             "checker_version": self.checker_version,
             "score": self.score,
+            "band": self.band,
             "quantified": self.quantified,
+            "mostly_we": self.mostly_we,
             "missing_parts": list(self.missing_parts),
             "split_confidence": self.split_confidence,
             "split_method": self.split_method,

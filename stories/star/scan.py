@@ -14,7 +14,7 @@ from . import lexicon as lx
 from .patterns import (
     LEX_KINDS,
     LEX_RE,
-    PASSIVE_SELF_AGENT_RE,
+    PASSIVE_AGENT_RE,
     PASSIVE_TAIL_RE,
     PREV_LOW_WORD_RE,
     normalise_phrase,
@@ -118,13 +118,13 @@ def _passive(low: str, start: int, end: int) -> Span | None:
         return None  # "I was asked", "we were told"
     if not lx.SUBORDINATORS.isdisjoint(before):
         return None  # "when their cake was boxed": background, not the action
-    if PASSIVE_SELF_AGENT_RE.match(low, tail.end()):
-        return None
+    if PASSIVE_AGENT_RE.match(low, tail.end()):
+        return None  # "was approved by the director": the actor is named
     return (start, tail.end())
 
 
 def _is_participle(word: str) -> bool:
-    if word in lx.NOT_PASSIVE:
+    if word in lx.NOT_PASSIVE or word in lx.STATIVE_PARTICIPLES:
         return False
     if word in lx.IRREGULAR_PARTICIPLES:
         return True

@@ -8,37 +8,36 @@ small dynamic programme picks the best in-order assignment.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import thresholds as th
-from .lexicon import SECTION_LABELS
+from .lexicon import LETTER_LABELS, SECTION_LABELS
 from .patterns import (
     I_PAST_RE,
+    LETTER_LABEL_RE,
     SECTION_LABEL_TAIL_RE,
     SPLIT_CUE_PART,
     SPLIT_RE,
     normalise_phrase,
     phrase_spans,
 )
+from .quantities import find_quantities
 from .report import CORE_PARTS, PART_NAMES
+from .roles import Unit, units
 from .textutil import lower_same_length, sentence_spans
 
 _PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
 _PART_RANGE = range(len(PART_NAMES))
 _ACTION = _PART_INDEX["action"]
-_RESULT = _PART_INDEX["result"]
 _REFLECTION = _PART_INDEX["reflection"]
-# A sentence needs cue evidence to count as Reflection.
-_BASES = (0.0, 0.0, 0.0, 0.0, th.SPLIT_REFLECTION_BASE)
-_PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, _BASES, strict=True))
+_PHRASE_CUE_PARTS = frozenset({_PART_INDEX["situation"], _ACTION})
+_PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, strict=True))
 Hit = tuple[int, int, str]
 # Markdown or bullets that may precede a label ("**Task**", "- Result:").
 _LABEL_MARKUP = " \t>*_#\u2022-"
 _MAX_LABEL_MARKUP = 12
-_NUMBER_RE = re.compile(r"[0-9$€£¥₹%][0-9.,]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,24 @@ class SplitResult:
     confidence: float
     method: str  # "labels", "cues" or "empty"
     segments: list[tuple[str, int, int]]
+    units: list[Unit] = field(default_factory=list)  # of the whole answer, when split by cues
+
+    def part_units(self) -> dict[str, list[Unit]]:
+        """Each part's units with offsets into that part's text (cue splits only)."""
+        found: dict[str, list[Unit]] = {name: [] for name in PART_NAMES}
+        offsets = dict.fromkeys(PART_NAMES, 0)
+        index = 0
+        for part, start, end in self.segments:
+            shift = offsets[part] - start
+            while index < len(self.units) and self.units[index].start < end:
+                unit = self.units[index]
+                if unit.start >= start:
+                    found[part].append(
+                        replace(unit, start=unit.start + shift, end=unit.end + shift)
+                    )
+                index += 1
+            offsets[part] += end - start + len(_JOIN)
+        return found
 
 
 def split_answer(text: str) -> SplitResult:
@@ -61,18 +78,28 @@ def split_answer(text: str) -> SplitResult:
     return _split_by_cues(text, low, hits)
 
 
+_JOIN = "\n\n"
+
+
 def _result(
-    text: str, segments: list[tuple[str, int, int]], confidence: float, method: str
+    text: str,
+    segments: list[tuple[str, int, int]],
+    confidence: float,
+    method: str,
+    found: list[Unit] | None = None,
 ) -> SplitResult:
     pieces: dict[str, list[str]] = {name: [] for name in PART_NAMES}
     for part, start, end in segments:
         pieces[part].append(text[start:end])
-    parts = {name: "\n\n".join(chunks) for name, chunks in pieces.items()}
-    return SplitResult(parts, round(confidence, 2), method, segments)
+    parts = {name: _JOIN.join(chunks) for name, chunks in pieces.items()}
+    return SplitResult(parts, round(confidence, 2), method, segments, list(found or []))
 
 
 def _find_labels(text: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
-    """(label start, content start, part) for each section label, in order."""
+    """(label start, content start, part) for each section label, in order.
+
+    A part of "" marks a label whose content belongs to no part ("Q: ...").
+    """
     labels = []
     for start, end, raw in hits:
         if raw not in SECTION_LABELS and normalise_phrase(raw) not in SECTION_LABELS:
@@ -84,6 +111,9 @@ def _find_labels(text: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
         if begin is not None:
             part = SECTION_LABELS.get(raw) or SECTION_LABELS[normalise_phrase(raw)]
             labels.append((begin, tail.end(), part))
+    for match in LETTER_LABEL_RE.finditer(text):
+        labels.append((match.start(), match.end(), LETTER_LABELS[match.group("letter").lower()]))
+    labels.sort()
     return labels
 
 
@@ -101,7 +131,7 @@ def _label_begin(text: str, start: int) -> int | None:
 
 def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
     labels = _find_labels(text, hits)
-    if len({part for _, _, part in labels}) < 2:
+    if len({part for _, _, part in labels if part}) < 2:
         return None
     segments: list[tuple[str, int, int]] = []
     preamble = _stripped(text, 0, labels[0][0])
@@ -110,9 +140,11 @@ def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
     for index, (_, content_start, part) in enumerate(labels):
         content_end = labels[index + 1][0] if index + 1 < len(labels) else len(text)
         span = _stripped(text, content_start, content_end)
-        if span is not None:
+        if span is not None and part:
             segments.append((part, *span))
     core_found = len({part for _, _, part in labels} & set(CORE_PARTS))
+    if not segments:
+        return None
     confidence = th.SPLIT_LABELS_CONFIDENCE_BASE + th.SPLIT_LABELS_CONFIDENCE_PER_PART * core_found
     return _result(text, segments, confidence, "labels")
 
@@ -128,40 +160,48 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
     sentences = sentence_spans(text)
-    if not sentences:
-        return _result(text, [], 0.0, "empty")
-    cues = _cue_scores(low, sentences, hits)
+    found = [
+        unit
+        for unit in units(text, low, sentences, find_quantities(text, low))
+        if unit.role != "filler"
+    ]
+    if not found:
+        return _result(text, [], 0.0, "empty" if not sentences else "cues")
+    cues = _cue_scores(low, found, hits)
     assignment = _best_assignment(cues)
     segments: list[tuple[str, int, int]] = []
     for index, part in enumerate(assignment):
         name = PART_NAMES[part]
-        start, end = sentences[index]
+        unit = found[index]
         if segments and segments[-1][0] == name:
-            segments[-1] = (name, segments[-1][1], end)
+            segments[-1] = (name, segments[-1][1], unit.end)
         else:
-            segments.append((name, start, end))
-    return _result(text, segments, _confidence(cues, assignment), "cues")
+            segments.append((name, unit.start, unit.end))
+    return _result(text, segments, _confidence(cues, assignment), "cues", found)
 
 
-def _cue_scores(low: str, sentences: list[tuple[int, int]], hits: list[Hit]) -> list[list[float]]:
-    """Per sentence, per part: summed weights of the cue phrases it contains."""
-    starts = [start for start, _ in sentences]
-    scores = [[0.0] * len(PART_NAMES) for _ in sentences]
+def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float]]:
+    """Per unit, per part: how well the unit fits there, from its role and cue phrases.
+
+    Task, Result and Reflection take only units that state a goal, an outcome or a
+    lesson (others cost ``SPLIT_ROLE_MISMATCH``), so an answer that never states a
+    goal has no Task, and one that stops early has no Result.
+    """
+    starts = [unit.start for unit in found]
+    scores = []
+    for unit in found:
+        role = unit.role if unit.role != "outcome" or unit.concrete else "generic_outcome"
+        scores.append(list(th.SPLIT_ROLE_SCORES[role]))
     for start, _, raw in hits:
         cue = SPLIT_CUE_PART.get(raw) or SPLIT_CUE_PART.get(normalise_phrase(raw))
-        if cue is not None:
-            part, weight = cue
-            scores[bisect_right(starts, start) - 1][part] += weight
+        if cue is not None and cue[0] in _PHRASE_CUE_PARTS:
+            index = bisect_right(starts, start) - 1
+            if index >= 0:
+                scores[index][cue[0]] += cue[1]
     for match in I_PAST_RE.finditer(low):
-        scores[bisect_right(starts, match.start()) - 1][_ACTION] += th.SPLIT_I_PAST_ACTION_WEIGHT
-    with_number = set()
-    for match in _NUMBER_RE.finditer(low):
-        token = match.group().rstrip(".,")
-        if len(token) == 4 and token.isdigit() and 1900 <= int(token) <= 2099:
-            continue  # a year says when, not what changed
-        with_number.add(bisect_right(starts, match.start()) - 1)
-    for index in with_number:
-        scores[index][_RESULT] += th.SPLIT_NUMBER_RESULT_WEIGHT
+        index = bisect_right(starts, match.start()) - 1
+        if index >= 0:
+            scores[index][_ACTION] += th.SPLIT_I_PAST_ACTION_WEIGHT
     return scores
 
 
@@ -173,8 +213,8 @@ def _priors(count: int) -> tuple[tuple[float, ...], ...]:
         position = (index + 0.5) / count
         rows.append(
             tuple(
-                th.SPLIT_PRIOR_WEIGHT * max(0.0, 1.0 - abs(position - centre) / width) - base
-                for centre, width, base in _PLACES
+                th.SPLIT_PRIOR_WEIGHT * max(0.0, 1.0 - abs(position - centre) / width)
+                for centre, width in _PLACES
             )
         )
     return tuple(rows)

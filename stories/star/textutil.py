@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .lexicon import PLACEHOLDERS
-from .patterns import HAS_LETTER_RE, SENTENCE_END_RE
+from .lexicon import ABBREVIATIONS, PLACEHOLDERS
+from .patterns import (
+    HAS_LETTER_RE,
+    LOWER_SENTENCE_END_RE,
+    SENTENCE_END_RE,
+    WORD_BEFORE_STOP_RE,
+)
 
 Span = tuple[int, int]
 
@@ -29,16 +34,32 @@ def count_words(text: str) -> int:
 def sentence_spans(text: str) -> list[Span]:
     """Sentence spans (without surrounding whitespace), in order.
 
-    A sentence ends at a line break, or at ".", "!" or "?" unless the next
-    visible character is lowercase or a digit ("e.g. the", "3.5").
+    A sentence ends at a line break, or at ".", "!" or "?" before a capital
+    letter; before a lowercase word too (dictated text), unless the word before
+    the stop is an abbreviation or one letter ("e.g. the"); never inside "3.5".
     """
     spans: list[Span] = []
     start = 0
-    for end in [m.end() for m in SENTENCE_END_RE.finditer(text)]:
+    ends = [m.end() for m in SENTENCE_END_RE.finditer(text)]
+    lower_ends = [
+        m.end() for m in LOWER_SENTENCE_END_RE.finditer(text) if _ends_sentence(text, m.start())
+    ]
+    if lower_ends:
+        ends = sorted(set(ends).union(lower_ends))
+    for end in ends:
         _append_stripped(text, start, end, spans)
         start = end
     _append_stripped(text, start, len(text), spans)
     return spans
+
+
+def _ends_sentence(text: str, stop: int) -> bool:
+    """Whether the stop at ``stop`` ends a sentence though a lowercase word follows."""
+    if text[stop] != ".":
+        return True
+    match = WORD_BEFORE_STOP_RE.search(text, max(0, stop - 12), stop)
+    word = match.group(1).lower().strip(".") if match else ""
+    return len(word.replace(".", "")) > 1 and word not in ABBREVIATIONS
 
 
 def _append_stripped(text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -14,7 +14,11 @@ MAX_SPEAKING_SECONDS = 180
 
 # --- parts -------------------------------------------------------------------
 # A core part with fewer words than this is "trivial" (reported as missing).
-MIN_PART_WORDS = {"situation": 8, "task": 5, "action": 15, "result": 6}
+MIN_PART_WORDS = {"situation": 6, "task": 4, "action": 6, "result": 4}
+# Words of a goal sentence beyond this many set the scene (count for the Situation).
+GOAL_SENTENCE_WORDS = 8
+# A typed Result with no outcome cue still counts from this many words.
+RESULT_BENEFIT_OF_DOUBT_WORDS = 12
 # A reflection shorter than this counts as no reflection.
 MIN_REFLECTION_WORDS = 5
 
@@ -25,10 +29,12 @@ BALANCE_MIN_WORDS = 40
 SETUP_SHARE_MAX = 0.45
 
 # --- ownership ---------------------------------------------------------------
-# Share of we/our/us among first-person forms in the Action that is too high.
-WE_RATIO_MAX = 0.6
-# The we-ratio is only judged with at least this many first-person forms.
-WE_RATIO_MIN_FORMS = 4
+# "Mostly we": at least this many actions by we/the team, and more than this
+# many times the actions by "I" (judged over the Task, Action and Result clauses).
+WE_ACTIONS_MIN = 1
+WE_ACTIONS_RATIO = 1.0
+# "It was a team effort" counts as this many actions by the team.
+TEAM_EFFORT_WE_ACTIONS = 2
 
 # --- hypothetical framing ----------------------------------------------------
 # This many "I would"-style phrases in Action/Result turn info into warn.
@@ -41,15 +47,25 @@ STORY_MAX_AGE_DAYS = 3 * 365 + 1
 
 # --- splitting an undivided answer ---------------------------------------------
 SPLIT_CONFIDENCE_WARN = 0.5
-SPLIT_SKIP_PENALTY = 1.5  # cost of leaving a core part without a sentence
+SPLIT_SKIP_PENALTY = 0.5  # cost of leaving a core part without a sentence
 SPLIT_PRIOR_WEIGHT = 1.0  # weight of "where in the answer" vs. cue words
-SPLIT_REFLECTION_BASE = 1.0  # a sentence needs cue evidence to be reflection
 # Where each part (S, T, A, R, Reflection) usually sits, 0 = start, 1 = end,
 # and how far from there a sentence still gets some positional credit.
 SPLIT_PART_CENTRES = (0.08, 0.22, 0.55, 0.85, 0.97)
 SPLIT_PART_WIDTHS = (0.3, 0.25, 0.35, 0.25, 0.15)
 SPLIT_I_PAST_ACTION_WEIGHT = 0.6  # "I built", "I wrote" lean towards the Action
-SPLIT_NUMBER_RESULT_WEIGHT = 0.7  # a sentence with a number leans towards the Result
+# How well a unit of each role fits each part (S, T, A, R, Reflection).  Task,
+# Result and Reflection take only units that state a goal, an outcome or a lesson,
+# so an answer that never states a goal has no Task and one that stops early has
+# no Result.
+SPLIT_ROLE_SCORES = {
+    "context": (0.5, -3.0, 0.0, -2.0, -2.0),
+    "goal": (0.0, 3.0, 0.0, -2.0, -2.0),
+    "action": (-0.5, -3.0, 1.5, -0.5, -2.0),
+    "outcome": (-1.0, -3.0, 0.0, 2.5, -2.0),
+    "generic_outcome": (-1.0, -3.0, 0.0, 1.5, -2.0),
+    "lesson": (-1.0, -3.0, -0.5, -1.0, 3.0),
+}
 SPLIT_STRONG_CUE = 1.0  # cue weight that backs a part's assignment
 SPLIT_CONFLICT_CUE = 1.5  # a cue this strong for another part is a conflict
 # Confidence of a cue-based split: base + per backed part + per present part
@@ -82,6 +98,10 @@ PRINCIPLE_PART_WEIGHTS = {
 SCORE_START = 100
 SCORE_MIN = 0
 SCORE_MAX = 100
+
+# Caps that keep a story out of a band (see bands.py): the top of Solid, of Needs work.
+CAP_SOLID = 84
+CAP_NEEDS_WORK = 64
 
 PENALTY_PART_MISSING = {"situation": 12, "task": 10, "action": 30, "result": 25}
 PENALTY_PART_TRIVIAL = {"situation": 6, "task": 5, "action": 15, "result": 12}

@@ -19,3 +19,10 @@ def flag_label(code: str) -> str:
 def score_style(score: int | None) -> str:
     """Bootstrap colour name for a score."""
     return scoring.score_style(score)
+
+
+@register.filter
+def score_band(score: int | None) -> str:
+    """The band label for a score ("Ready", "Solid, fix the flags", "Needs work")."""
+    band = scoring.score_band(score)
+    return "" if band is None else band.label

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from principles.coverage import COVERED, GAP, THIN, build_grid, next_weight
+from principles.coverage import COVERED, COVERED_SCORE, GAP, THIN, build_grid, next_weight
+from stories.star.bands import READY
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ def test_status_rules():
     stories = [(10, "A", 85), (11, "B", 55), (12, "C", 65), (13, "D", None)]
     mappings = [
         (10, 1, "primary"),
-        (11, 1, "secondary"),  # two stories, one >= 70: covered
+        (11, 1, "secondary"),  # two stories, one Ready (85+): covered
         (11, 2, "primary"),  # one story: thin and a single point of failure
         (11, 3, "primary"),
         (12, 3, "secondary"),  # two stories, best 65: thin
@@ -34,6 +35,20 @@ def test_status_rules():
     assert grid.counts == {COVERED: 1, THIN: 2, GAP: 1}
     assert grid.advice == "1 of 4 covered, 2 thin, 1 gap: write a Think Big story"
     assert grid.next_row is rows["Think Big"]
+
+
+def test_covered_needs_a_ready_story_and_says_why_not():
+    # Two stories that both lack a measured outcome top out at 84 (Solid): not covered.
+    stories = [(10, "A", 84), (11, "B", 80), (12, "C", 85)]
+    mappings = [(10, 1, "primary"), (11, 1, "secondary"), (12, 2, "primary"), (11, 2, "primary")]
+    rows = {r.principle.name: r for r in build_grid(PRINCIPLES, stories, mappings).rows}
+    assert rows["Ownership"].status == THIN
+    assert rows["Ownership"].reason == (
+        "No story is Ready yet: the best scores 84 (Solid, fix the flags); "
+        "covered needs one at 85 or more."
+    )
+    assert rows["Dive Deep"].status == COVERED
+    assert COVERED_SCORE == READY.low
 
 
 def test_a_story_claiming_more_than_four_principles_is_stretched():

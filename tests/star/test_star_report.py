@@ -76,9 +76,15 @@ def test_each_penalty_costs_its_named_weight() -> None:
     base = check(**STRONG).score
     assert base == 100
     no_numbers = dict(STRONG, result="The customer was happy and renewed the contract.")
-    assert check(**no_numbers).score == base - th.PENALTY_NOT_QUANTIFIED
-    no_task = dict(STRONG, task="")
-    assert check(**no_task).score == base - th.PENALTY_PART_MISSING["task"]
+    capped = check(**no_numbers)
+    assert base - th.PENALTY_NOT_QUANTIFIED > th.CAP_SOLID
+    assert capped.score == th.CAP_SOLID  # no measured outcome: never Ready
+    assert capped.score_breakdown[-1][1] == th.CAP_SOLID - (base - th.PENALTY_NOT_QUANTIFIED)
+    no_task = check(**dict(STRONG, task=""))  # no stated goal: never Ready either
+    assert no_task.score == min(th.CAP_SOLID, base - th.PENALTY_PART_MISSING["task"])
+    assert ("Part missing", -th.PENALTY_PART_MISSING["task"]) in [
+        (label, points) for label, points, _ in no_task.score_breakdown
+    ]
 
 
 def test_score_is_clamped_and_the_breakdown_says_so() -> None:

@@ -13,6 +13,7 @@ from stories import scoring, services
 from stories.forms import StoryForm
 from stories.models import Story
 from stories.star import CHECKER_VERSION, check
+from stories.star.bands import band_for
 from tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,10 @@ def test_list_shows_score_and_flags_and_sorts_by_score(client_for, user):
     weakest = client.get(reverse("stories:list"), {"sort": "weakest"}).context["page"]
     assert [s.title for s in weakest.object_list] == [weak.title, "Strong one"]
     body = response.content.decode()
-    assert f'title="STAR score {weak.star_score} of 100"' in body
+    band = band_for(weak.star_score)
+    assert band.key == "needs_work"
+    assert f'title="STAR score {weak.star_score} of 100: {band.label}"' in body
+    assert f'text-center score-band">{band.label}</span>' in body
     assert "no numbers" in body
 
 

@@ -1,0 +1,382 @@
+"""What each clause of an answer does: sets the scene, states a goal, acts, reports an outcome.
+
+An answer is cut into sentences, and run-on sentences (dictated speech, "I led the
+analysis and revenue grew 5%") into clauses at conjunctions and discourse markers.
+Each clause gets one role from cues a linguist would recognise:
+
+- ``goal``: an assignment, aim or responsibility ("I was asked to", "my goal was");
+- ``lesson``: what was learned or would change ("I learned", "looking back", "next time");
+- ``outcome``: a change in the world ("churn fell", "as a result", a measured "I cut
+  costs by 30%"); ``concrete`` unless it is only "it went well";
+- ``action``: a person as the subject of a past-tense action verb ("I pulled", "we
+  shipped"); who that person is (I or we) is counted per clause for ownership;
+- ``filler``: "Sure.", "Great question.";
+- ``context``: everything else.
+
+Neighbouring clauses with the same role (or a clause with no cue after another)
+are merged, so a unit is the longest run that does one thing.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .patterns import (
+    ARROW_AFTER_RE,
+    ARROW_BEFORE_RE,
+    ARROW_RE,
+    SIGNED_CHANGE_RE,
+    normalise_phrase,
+    phrase_alternation,
+    phrase_spans,
+)
+from .quantities import Quantity
+
+ROLES = ("filler", "context", "goal", "action", "outcome", "lesson")
+
+_KINDS: dict[str, set[str]] = {}
+for _kind, _phrases in (
+    ("goal", lx.GOAL_CUES),
+    ("lesson", lx.LESSON_CUES),
+    ("outcome", lx.OUTCOME_CUES),
+    ("generic", lx.GENERIC_OUTCOMES),
+    ("team", lx.TEAM_EFFORT_PHRASES),
+    ("opener", lx.CLAUSE_OPENERS),
+    ("verb", lx.OUTCOME_VERBS),
+    ("more", lx.COMPARATIVES),
+    ("now", lx.NOW_WORDS),
+    ("direction", lx.DIRECTION_WORDS),
+    ("closing", lx.CLOSING_PHRASES),
+):
+    for _phrase in _phrases:
+        _KINDS.setdefault(_phrase, set()).add(_kind)
+_ACTORS = {**{a: "we" for a in lx.WE_ACTORS}, **{a: "i" for a in lx.I_ACTORS}}
+for _phrase in _ACTORS:
+    if " " in _phrase or _phrase not in ("i", "we"):
+        _KINDS.setdefault(_phrase, set()).add("actor")
+# "I" and "we" as subjects, found by their own fast pattern (first letter i or w).
+PRONOUN_RE = re.compile(r"[iw](?<![\w'\u2019][iw])(?:(?<=i)|e)(?=[ \t,'\u2019])")
+# A phrase also carries the kinds of the phrases it starts with ("my goal was" is a goal).
+ROLE_KINDS = {
+    phrase: frozenset(
+        kind
+        for other, kinds in _KINDS.items()
+        if phrase == other or phrase.startswith(other + " ")
+        for kind in kinds
+    )
+    for phrase in _KINDS
+}
+ROLE_RE = re.compile(phrase_alternation(ROLE_KINDS))
+# Who acts in a phrase: a subject ("the team"), a subject at its end ("so i"), or a
+# subject and its verb inside it ("i took on", "i volunteered to").
+_ACTOR_AT_END: dict[str, str] = {}
+_ACTION_INSIDE: dict[str, str] = {}
+for _phrase in ROLE_KINDS:
+    _words = _phrase.split()
+    if _phrase in _ACTORS:
+        _ACTOR_AT_END[_phrase] = _ACTORS[_phrase]
+    elif _words[-1] in _ACTORS:
+        _ACTOR_AT_END[_phrase] = _ACTORS[_words[-1]]
+    elif (
+        len(_words) > 1
+        and _words[0] in _ACTORS
+        and _words[1] not in lx.NON_ACTION_VERBS
+        and (_words[1] in lx.IRREGULAR_PAST or _words[1].endswith("ed"))
+    ):
+        _ACTION_INSIDE[_phrase] = _ACTORS[_words[0]]
+_FILLER_ALT = "|".join(re.escape(w) for w in sorted(lx.ACTOR_FILLERS, key=lambda w: -len(w)))
+# After a subject: optional adverbs, then the word that decides whether it acted.
+ACTOR_TAIL_RE = re.compile(
+    rf"(?=[ \t,'\u2019])(?:[ \t,]+(?:{_FILLER_ALT})(?![\w'\u2019]))*"
+    r"(?P<modal>['\u2019]d|['\u2019]ll)?[ \t]+(?P<verb>[a-z'\u2019]+)"
+)
+_LINK_ALT = "|".join(sorted(lx.CLAUSE_LINKS, key=lambda w: -len(w)))
+# The first word of a clause after any linking words ("and then pulled").
+FIRST_WORD_RE = re.compile(rf"(?:(?:{_LINK_ALT})[ \t,]+)*(?P<word>[a-z'\u2019]+)")
+_HYPOTHETICAL_MODALS = frozenset({"would", "will", "might", "could", "'d", "'ll"})
+_TOKEN_RE = re.compile(r"[a-z0-9'\u2019%$]+")
+# Clause punctuation: ";", ": ", a dash between spaces, an em dash.
+_CUT_PUNCT_RE = re.compile(r"[;:\u2013\u2014-](?:(?<=;)|(?<=\u2014)|(?<=:)(?=\s)|(?<=\s.)(?=\s))")
+_PREVIOUS_WORD_RE = re.compile(r"([a-z']+)[ \t]*$")
+_MIN_UNIT_WORDS = 3
+_FILLER_MAX_CHARS = 48
+_FILLER_MAX_WORDS = 6
+_CONCRETE_MIN_WORDS = 6
+_DIRECTION_REACH = 32  # characters after "up"/"down" in which its figure must start
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A run of text that does one thing; offsets into the text it came from."""
+
+    start: int
+    end: int
+    role: str
+    i_actions: int = 0
+    we_actions: int = 0
+    hypothetical: int = 0
+    concrete: bool = False  # an outcome that says what changed, not "it went well"
+    measured: bool = False  # an outcome with a quantity in it
+    team_effort: bool = False
+
+
+@dataclass(slots=True)
+class _Scan:
+    """Everything found once in the whole text, with sorted start offsets to slice by."""
+
+    low: str
+    hits: list[tuple[int, int, frozenset[str]]]
+    hit_starts: list[int]
+    actors: list[tuple[int, str, bool]]  # (verb start, "i"/"we", hypothetical)
+    actor_starts: list[int]
+    cuts: list[int]
+    q_starts: list[int]
+    changes: list[int]  # where an arrow or a signed figure states a change
+
+
+def units(
+    text: str,
+    low: str,
+    sentences: list[tuple[int, int]],
+    quantities: list[Quantity],
+) -> list[Unit]:
+    """The text's units, in order (``low`` is its same-length lowercase twin)."""
+    scan = _scan(low, quantities)
+    found: list[Unit] = []
+    for sent_start, sent_end in sentences:
+        merged: list[Unit] = []
+        actor = "i"  # who acts when a clause has no subject ("pulled the logs")
+        for start, end in _pieces(scan, sent_start, sent_end):
+            unit, actor = _classify(scan, start, end, actor)
+            if merged and _joins(merged[-1], unit, low):
+                merged[-1] = _merge(merged[-1], unit)
+            else:
+                merged.append(unit)
+        found.extend(merged)
+    return found
+
+
+def _scan(low: str, quantities: list[Quantity]) -> _Scan:
+    hits: list[tuple[int, int, frozenset[str]]] = []
+    cuts = [match.start() for match in _CUT_PUNCT_RE.finditer(low)]
+    raw_hits = [
+        (start, end, raw if raw in ROLE_KINDS else normalise_phrase(raw))
+        for start, end, raw in phrase_spans(ROLE_RE, low)
+    ]
+    for start, end, raw in raw_hits:
+        kinds = ROLE_KINDS.get(raw, frozenset())
+        hits.append((start, end, kinds))
+        if "opener" in kinds:
+            cuts.append(start)
+    actors: list[tuple[int, str, bool]] = []
+    subjects = [(m.end(), _ACTORS[m.group()]) for m in PRONOUN_RE.finditer(low)]
+    for start, end, raw in raw_hits:
+        if raw in _ACTION_INSIDE:
+            actors.append((start + raw.index(" ") + 1, _ACTION_INSIDE[raw], False))
+        elif raw in _ACTOR_AT_END and raw not in ("i", "we"):
+            subjects.append((end, _ACTOR_AT_END[raw]))
+    for end, actor in subjects:
+        tail = ACTOR_TAIL_RE.match(low, end)
+        if tail is None:
+            continue
+        verb = tail.group("verb").replace("\u2019", "'")
+        hypothetical = tail.group("modal") is not None or verb in _HYPOTHETICAL_MODALS
+        if hypothetical or _is_action_verb(verb):
+            actors.append((tail.start("verb"), actor, hypothetical))
+    actors.sort()
+    cuts.sort()
+    changes = [m.start() for m in SIGNED_CHANGE_RE.finditer(low)]
+    for arrow in ARROW_RE.finditer(low):
+        if ARROW_BEFORE_RE.search(low, max(0, arrow.start() - 26), arrow.start()) and (
+            ARROW_AFTER_RE.match(low, arrow.end())
+        ):
+            changes.append(arrow.start())
+    changes.sort()
+    return _Scan(
+        low,
+        hits,
+        [start for start, _, _ in hits],
+        actors,
+        [start for start, _, _ in actors],
+        cuts,
+        [q.start for q in quantities],
+        changes,
+    )
+
+
+def _pieces(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence at clause punctuation and before clause openers ("so", "as a result")."""
+    low = scan.low
+    inner = scan.cuts[bisect_right(scan.cuts, start) : bisect_left(scan.cuts, end)]
+    pieces = []
+    for left, right in zip([start, *inner], [*inner, end], strict=True):
+        chunk = low[left:right]
+        lead = len(chunk) - len(chunk.lstrip(" \t\n,;:-\u2013\u2014"))
+        trail = len(chunk.rstrip())
+        if lead < trail:
+            pieces.append((left + lead, left + trail))
+    return pieces or [(start, end)]
+
+
+def _joins(previous: Unit, unit: Unit, low: str) -> bool:
+    """Whether ``unit`` belongs with the unit before it."""
+    if unit.role == previous.role:
+        return True
+    if previous.role == "filler" or unit.role == "filler":
+        return False
+    if unit.role == "context":
+        return True
+    return low.count(" ", unit.start, unit.end) + 1 < _MIN_UNIT_WORDS
+
+
+def _merge(first: Unit, second: Unit) -> Unit:
+    role = first.role if second.role == "context" else _stronger(first.role, second.role)
+    return Unit(
+        first.start,
+        second.end,
+        role,
+        first.i_actions + second.i_actions,
+        first.we_actions + second.we_actions,
+        first.hypothetical + second.hypothetical,
+        first.concrete or second.concrete,
+        first.measured or second.measured,
+        first.team_effort or second.team_effort,
+    )
+
+
+_PRIORITY = {"filler": 0, "context": 1, "action": 2, "outcome": 3, "goal": 4, "lesson": 5}
+
+
+def _stronger(a: str, b: str) -> str:
+    return a if _PRIORITY[a] >= _PRIORITY[b] else b
+
+
+def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]:
+    """The unit ``low[start:end]`` and who acts last in it (for the next clause)."""
+    low = scan.low
+    i_actions = we_actions = hypothetical = 0
+    acted: set[int] = set()
+    lo = bisect_left(scan.actor_starts, start)
+    hi = bisect_left(scan.actor_starts, end, lo)
+    for verb_start, who, hypo in scan.actors[lo:hi] if hi > lo else ():
+        actor = who
+        if hypo:
+            hypothetical += 1
+        else:
+            acted.add(verb_start)
+            if who == "i":
+                i_actions += 1
+            else:
+                we_actions += 1
+    first = FIRST_WORD_RE.match(low, start, end)
+    if first is not None and first.start("word") not in acted:
+        word = first.group("word")
+        if word not in lx.OUTCOME_VERBS and _is_action_verb(word):
+            # A clause that opens with a past-tense verb continues the last subject,
+            # or is a note in the candidate's own voice ("- rewrote the job").
+            acted.add(first.start("word"))
+            if actor == "i":
+                i_actions += 1
+            else:
+                we_actions += 1
+    q_lo = bisect_left(scan.q_starts, start)
+    quantity = q_lo < len(scan.q_starts) and scan.q_starts[q_lo] < end
+    kinds: set[str] = set()
+    changed = goal_met = False
+    lo = bisect_left(scan.hit_starts, start)
+    hi = bisect_left(scan.hit_starts, end, lo)
+    for hit_start, hit_end, hit_kinds in scan.hits[lo:hi] if hi > lo else ():
+        kinds |= hit_kinds
+        if "verb" in hit_kinds and (hit_start not in acted or quantity):
+            changed = True  # "churn fell"; "I cut costs by 30%" measures an action
+        if "direction" in hit_kinds and quantity and _direction(scan, hit_start, end):
+            changed = True
+        if "goal" in hit_kinds and _next_word(low, hit_end, end) in lx.GOAL_MET_WORDS:
+            goal_met = True
+    c_lo = bisect_left(scan.changes, start)
+    if c_lo < len(scan.changes) and scan.changes[c_lo] < end:
+        changed = True
+    if "more" in kinds and quantity:
+        changed = True
+    role, concrete = _role(
+        low, start, end, kinds, changed, goal_met, quantity, i_actions + we_actions, hypothetical
+    )
+    unit = Unit(
+        start,
+        end,
+        role,
+        i_actions,
+        we_actions,
+        hypothetical,
+        concrete,
+        role == "outcome" and quantity,
+        "team" in kinds,
+    )
+    return unit, actor
+
+
+def _role(
+    low: str,
+    start: int,
+    end: int,
+    kinds: set[str],
+    changed: bool,
+    goal_met: bool,
+    quantity: bool,
+    acted: int,
+    hypothetical: int,
+) -> tuple[str, bool]:
+    """(role, concrete) from the evidence, strongest role first."""
+    if end - start <= _FILLER_MAX_CHARS:
+        tokens = _TOKEN_RE.findall(low, start, end)
+        if tokens and len(tokens) <= _FILLER_MAX_WORDS and lx.FILLER_WORDS.issuperset(tokens):
+            return "filler", False
+        if "closing" in kinds and not (acted or quantity or changed):
+            return "filler", False
+    if "lesson" in kinds:
+        return "lesson", False
+    if "goal" in kinds and not goal_met:
+        return "goal", False
+    measured_now = "now" in kinds and quantity
+    cue = "outcome" in kinds
+    if (cue or goal_met or changed or measured_now) and (not acted or quantity or cue):
+        generic = "generic" in kinds
+        words = low.count(" ", start, end) + 1
+        concrete = (
+            quantity
+            or goal_met
+            or (not generic and (changed or cue or words >= _CONCRETE_MIN_WORDS))
+        )
+        return "outcome", bool(concrete)
+    if acted:
+        return "action", False
+    if "generic" in kinds:
+        return "outcome", False
+    if hypothetical:
+        return "action", False
+    return "context", False
+
+
+def _direction(scan: _Scan, offset: int, end: int) -> bool:
+    """ "up"/"down" as a direction of change with a figure after it ("got it down by 30%")."""
+    before = _PREVIOUS_WORD_RE.search(scan.low, max(0, offset - 24), offset)
+    if before is not None and before.group(1) in lx.PARTICLE_VERBS:
+        return False
+    index = bisect_right(scan.q_starts, offset)
+    return index < len(scan.q_starts) and scan.q_starts[index] < min(end, offset + _DIRECTION_REACH)
+
+
+def _is_action_verb(verb: str) -> bool:
+    if verb in lx.NON_ACTION_VERBS:
+        return False
+    if verb in lx.IRREGULAR_PAST:
+        return True
+    return len(verb) > 3 and verb.endswith("ed") and verb not in lx.NOT_PASSIVE
+
+
+def _next_word(low: str, offset: int, end: int) -> str:
+    match = _TOKEN_RE.search(low, offset, end)
+    return match.group() if match else ""

@@ -1,0 +1,311 @@
+"""Answers as candidates really write them: the misses of checker 1.x, each as a case.
+
+Undivided text, dictated speech, prep notes, short practice answers, "we" stories,
+lesson-only Results and passive findings (the classes in LABELS.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stories.star import check, find_quantities, split_answer
+from stories.star import thresholds as th
+from stories.star.bands import NEEDS_WORK, READY, SOLID, band_for
+from stories.star.roles import units
+from stories.star.textutil import lower_same_length, sentence_spans
+
+ACTION = (
+    "I pulled three months of support tickets, grouped them by cause and found that most "
+    "came from one confusing settings page. I redesigned the page with the support lead and "
+    "tested it with five customers before the release."
+)
+
+
+def roles_of(text: str) -> list[tuple[str, str]]:
+    low = lower_same_length(text)
+    found = units(text, low, sentence_spans(text), find_quantities(text, low))
+    return [(u.role, text[u.start : u.end]) for u in found]
+
+
+# --- sentence roles -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("My manager asked me to cut the cloud bill before the budget review.", "goal"),
+        ("Our goal was to ship the new checkout by March.", "goal"),
+        ("Looking back, I should have involved finance earlier.", "lesson"),
+        ("What I learned is that a dashboard nobody reads is worth nothing.", "lesson"),
+        ("Churn dropped from 8% to 5% within a quarter.", "outcome"),
+        ("I cut the nightly batch time by 40%.", "outcome"),
+        ("I rewrote the importer in three lines of SQL.", "action"),
+        ("We were a team of five analysts in the pricing group.", "context"),
+        ("Sure.", "filler"),
+        ("Great question.", "filler"),
+    ],
+)
+def test_one_sentence_has_the_role_its_cues_say(sentence: str, role: str) -> None:
+    assert [found for found, _ in roles_of(sentence)] == [role]
+
+
+def test_a_run_on_sentence_is_cut_where_the_outcome_starts() -> None:
+    assert roles_of("I led the analysis and revenue grew 5% in a quarter.") == [
+        ("action", "I led the analysis"),
+        ("outcome", "and revenue grew 5% in a quarter."),
+    ]
+
+
+def test_the_goal_was_met_is_an_outcome_not_a_goal() -> None:
+    assert [role for role, _ in roles_of("The goal was met two weeks early.")] == ["outcome"]
+
+
+# --- short practice answers -------------------------------------------------------------
+
+
+def test_short_answer_with_a_measured_outcome_is_quantified() -> None:
+    report = check(text="I led the analysis and revenue grew 5% in a quarter.")
+    assert report.quantified is True
+    assert "impact_not_quantified" not in report.codes
+    assert "result" not in report.missing_parts
+    assert report.parts["result"] == "and revenue grew 5% in a quarter."
+
+
+def test_an_opening_sure_is_no_part_of_the_story() -> None:
+    report = check(text="Sure. I led the analysis and revenue grew 5% in a quarter.")
+    assert "Sure" not in report.parts["situation"]
+    assert all("Sure" not in text for text in report.parts.values())
+    assert "situation" in report.missing_parts
+
+
+# --- Task ------------------------------------------------------------------------------
+
+
+def test_undivided_answer_without_a_goal_has_no_task() -> None:
+    text = (
+        "Last year our dashboards were slow and people stopped using them. "
+        + ACTION
+        + " Page views of the dashboards doubled in a month."
+    )
+    report = check(text=text)
+    assert "task" in report.missing_parts
+    assert report.parts["task"] == ""
+    finding = next(f for f in report.findings if f.part == "task")
+    assert "never say what you were asked or aimed to do" in finding.message
+
+
+def test_a_goal_folded_into_the_situation_counts_as_the_task() -> None:
+    text = (
+        "Last year our dashboards were slow and my manager asked me to get the support "
+        "queue under a hundred tickets. " + ACTION + " Tickets fell from 340 to 90 a week."
+    )
+    assert "task" not in check(text=text).missing_parts
+    parts = check(
+        situation="At a payments startup my lead asked me to get the support queue down.",
+        action=ACTION,
+        result="Tickets fell from 340 to 90 a week.",
+    )
+    assert "task" not in parts.missing_parts
+
+
+# --- Result ----------------------------------------------------------------------------
+
+
+def test_a_result_that_is_only_a_lesson_is_missing() -> None:
+    report = check(
+        situation="At a retailer our stock reports were wrong every Monday morning.",
+        task="I was asked to make them right before the weekly planning meeting.",
+        action=ACTION,
+        result="I learned that communication with the stores matters more than the code.",
+    )
+    assert "result" in report.missing_parts
+    finding = next(f for f in report.findings if f.part == "result" and f.severity == "error")
+    assert "only a lesson" in finding.message
+    assert report.band == NEEDS_WORK.key
+
+
+def test_it_went_well_is_no_result() -> None:
+    report = check(text="Our release kept slipping. " + ACTION + " It went well.")
+    assert "result" in report.missing_parts
+    assert report.quantified is False
+    assert report.score < SOLID.low
+
+
+def test_an_answer_that_stops_early_has_no_result() -> None:
+    report = check(text="Our release kept slipping, and I was asked to fix it. " + ACTION)
+    assert report.parts["result"] == ""
+    assert "result" in report.missing_parts
+
+
+def test_numbers_outside_the_outcome_do_not_count() -> None:
+    report = check(
+        situation="I was on a team of six at a bank.",
+        task="I had to stop the nightly job from failing.",
+        action=ACTION,
+        result="I rewrote it in three lines and four queries instead of one, and it worked.",
+    )
+    assert report.quantified is False
+    assert "do not measure the outcome" in next(
+        f.message for f in report.findings if f.code == "impact_not_quantified"
+    )
+
+
+def test_half_is_a_number() -> None:
+    assert [q.text for q in find_quantities("about half of the alerts were noise")] == ["half"]
+    assert check(text="I was asked to fix paging. " + ACTION + " Pages fell by half.").quantified
+
+
+# --- ownership -------------------------------------------------------------------------
+
+
+def test_we_story_with_an_i_in_passing_is_mostly_we() -> None:
+    text = (
+        "Our team had to move off an old database before the disk ran out. I think we then "
+        "set up replication, we ran both clusters side by side and we fixed the scripts "
+        "when they disagreed. We shipped the move before the deadline and nothing was lost."
+    )
+    report = check(text=text)
+    assert report.mostly_we is True
+    assert "ownership_we_heavy" in report.codes
+    assert report.band != READY.key
+
+
+def test_we_in_the_context_is_not_a_we_story() -> None:
+    report = check(
+        situation="We were a team of five and we had one shared on-call rotation.",
+        task="I was asked to cut the pages that woke people up for nothing.",
+        action=ACTION,
+        result="Night pages fell from 40 a week to 6 within a month.",
+    )
+    assert report.mostly_we is False
+    assert "ownership_we_heavy" not in report.codes
+
+
+def test_helped_without_we_is_not_a_we_story() -> None:
+    report = check(text="I helped the team and collaborated with the team on the launch.")
+    assert report.mostly_we is False
+
+
+# --- passive voice ---------------------------------------------------------------------
+
+
+def test_states_and_findings_are_not_hidden_actors() -> None:
+    action = (
+        "I split the funnel by day and found that the denominator was inflated by bot "
+        "sessions, and the traffic was concentrated in one region. I removed the bots."
+    )
+    report = check(action=action)
+    assert "passive_action" not in report.codes
+
+
+def test_a_passive_action_still_hides_who_acted() -> None:
+    report = check(action="The service was migrated and the old cluster was decommissioned.")
+    assert "passive_action" in report.codes
+    named = check(action="The plan was approved by the director and I started the move.")
+    assert "passive_action" not in named.codes
+
+
+# --- dictated text ---------------------------------------------------------------------
+
+
+def test_dictated_lowercase_sentences_are_split() -> None:
+    text = (
+        "so um we had this problem where the nightly job kept failing and my lead asked me "
+        "to own it. so what i did was i pulled the logs and i found a race in the loader. "
+        "as a result failures went down 90 percent in a month. what i learned is to read "
+        "the logs before i guess"
+    )
+    report = check(text=text)
+    assert report.quantified is True
+    assert report.missing_parts == []
+    assert report.parts["result"].startswith("as a result")
+    assert report.parts["reflection"].startswith("what i learned")
+    assert report.mostly_we is False
+
+
+def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence() -> None:
+    text = "i used e.g. caching. approx. half of it went away"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "i used e.g. caching.",
+        "approx. half of it went away",
+    ]
+
+
+# --- vague claims ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "worked closely",
+        "took ownership",
+        "communicated effectively",
+        "collaborated cross-functionally",
+    ],
+)
+def test_generic_teamwork_claims_are_vague(phrase: str) -> None:
+    report = check(action=f"I {phrase} with the other teams on the launch of the new app.")
+    assert "vague_claim" in report.codes
+
+
+# --- prep notes ------------------------------------------------------------------------
+
+
+def test_letter_labelled_notes_are_split_by_their_labels() -> None:
+    notes = (
+        "Q: tell me about a hard bug\n"
+        "S: intermittent 500s on the auth service, ~1% of requests\n"
+        "T: me on call, had to find it before the Friday release\n"
+        "A: correlated failing pods with nodes, set ndots:1 in the client config\n"
+        "R: 500s ~1% -> ~0.01%"
+    )
+    result = split_answer(notes)
+    assert result.method == "labels"
+    assert result.parts["task"].startswith("me on call")
+    assert "tell me about" not in " ".join(result.parts.values())
+    assert check(text=notes).quantified is True
+
+
+# --- telling and hypothetical answers --------------------------------------------------
+
+
+def test_a_telling_answer_is_not_a_story() -> None:
+    report = check(
+        text="I am very customer focused, so I always make sure that customers are happy. "
+        "I believe in listening and I communicate effectively with everyone."
+    )
+    assert report.missing_parts == ["situation", "task", "action", "result"]
+    assert report.band == NEEDS_WORK.key
+
+
+def test_a_hypothetical_answer_has_no_action() -> None:
+    report = check(
+        text="I would first gather the data, then I would talk to the customers, and I "
+        "would probably build a small prototype to test the idea."
+    )
+    assert "action" in report.missing_parts
+    assert report.score < SOLID.low
+
+
+# --- bands -----------------------------------------------------------------------------
+
+
+def test_bands_cover_every_score() -> None:
+    assert band_for(100) is READY and band_for(READY.low) is READY
+    assert band_for(READY.low - 1) is SOLID and band_for(SOLID.low) is SOLID
+    assert band_for(SOLID.low - 1) is NEEDS_WORK and band_for(0) is NEEDS_WORK
+    assert READY.low - 1 == th.CAP_SOLID
+    assert SOLID.low - 1 == th.CAP_NEEDS_WORK
+
+
+def test_a_one_line_number_free_result_is_not_ready() -> None:
+    report = check(
+        situation="Last spring our checkout page failed for one card type at a big retailer.",
+        task="I was asked to fix it before the holiday sale started in two weeks.",
+        action=ACTION,
+        result="The customers were happy.",
+        reflection="I learned to test every card type before a release.",
+    )
+    assert report.band != READY.key
+    assert report.score <= th.CAP_SOLID
+    assert 100 + sum(points for _, points, _ in report.score_breakdown) == report.score
