@@ -967,6 +967,20 @@ GOAL_CUES = (
     "handed me",
     "goal",
     "objective",
+    "a target of",
+    "set a target",
+    "set myself a target",
+    "my target",
+    "me to own",
+    "i'd own",
+    "i would own",
+    "we were supposed to",
+    "we were expected to",
+    "asked me for",
+    "as my project",
+    "my project was",
+    "solo project",
+    "on the hook",
 )
 # Goal words followed by these report an outcome ("the goal was met").
 GOAL_MET_WORDS = frozenset(
