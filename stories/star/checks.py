@@ -112,6 +112,11 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
         return _action_verdict(part, from_text)
     if name == "result":
         return _result_verdict(part)
+    if name == "task":
+        return PartVerdict(
+            "empty",
+            "The Task states no goal: say what you were asked, or set out, to achieve.",
+        )
     if part.words < th.MIN_PART_WORDS[name]:
         return PartVerdict(
             "trivial",

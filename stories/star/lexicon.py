@@ -963,6 +963,7 @@ GOAL_CUES = (
     "in charge of",
     "who owned",
     "i was handed",
+    "gave me the",
     "asked to",
     "handed me",
     "goal",
@@ -1032,11 +1033,24 @@ LESSON_CUES = (
     "reminded me",
     "it showed me",
     "showed me that",
+    "took away",
+    "i took away",
+    "my big takeaway",
+    "you have to",
+    "you need to",
+    "you should",
+    "you can't",
+    "you always",
+    "if you give",
+    "it's important to",
+    "the key is",
+    "the key thing",
+    "matters more than",
     "i realized that",
     "i realised that",
 )
-# Phrases that open the Result of a story.
-OUTCOME_CUES = (
+# Phrases that mark the Result of a story without saying what it was.
+OUTCOME_MARKERS = (
     "as a result",
     "in the end",
     "at the end",
@@ -1046,6 +1060,10 @@ OUTCOME_CUES = (
     "the results",
     "the outcome",
     "the impact",
+    "overall",
+)
+# Phrases that report an outcome ("this led to", "went from", "no longer").
+OUTCOME_CUES = (
     "this led to",
     "that led to",
     "which led to",
@@ -1085,6 +1103,15 @@ OUTCOME_CUES = (
     "on time",
     "ahead of schedule",
     "ended up",
+    "went away",
+    "dropped off",
+    "fell off",
+    "above plan",
+    "over plan",
+    "ahead of plan",
+    "beat plan",
+    "under budget",
+    "on budget",
     "went live",
     "hit the date",
     "hit the deadline",
@@ -1203,6 +1230,8 @@ OUTCOME_VERBS = frozenset(
         "approved",
         "promoted",
         "recouped",
+        "averaging",
+        "averaged",
         "restored",
         "resolved",
         "fixed",
@@ -1218,7 +1247,7 @@ OUTCOME_VERBS = frozenset(
     }
 )
 # Verbs in the present that describe the state now ("it now runs", "is used by").
-NOW_WORDS = frozenset({"now", "today", "still", "since"})
+NOW_WORDS = frozenset({"now", "today", "still", "since", "within"})
 # An outcome with nothing concrete in it: "it went well", "the project was a success".
 GENERIC_OUTCOMES = (
     "went well",
@@ -1260,6 +1289,29 @@ GENERIC_OUTCOMES = (
     "things improved",
     "it was fine",
     "all good",
+    "was okay with it",
+    "were okay with it",
+    "was ok with it",
+    "were ok with it",
+    "liked it",
+    "loved it",
+    "liked it a lot",
+    "happy with it",
+    "was really happy",
+    "were really happy",
+    "was very happy",
+    "were very happy",
+    "was super happy",
+    "were comfortable with",
+    "was comfortable with",
+    "everyone was comfortable",
+    "found a path forward",
+    "a path forward",
+    "on the same page",
+    "everyone was on board",
+    "got buy in",
+    "was a big win",
+    "was a great success",
 )
 # Subjects that make an action collective ("we found", "the team decided").
 WE_ACTORS = (
@@ -1701,4 +1753,21 @@ CLOSING_PHRASES = (
     "anyway",
     "sorry",
     "if that makes sense",
+)
+# Outcomes that only say the work got done ("it shipped", "the service came back"):
+# not what changed because of it.
+COMPLETION_WORDS = (
+    "shipped",
+    "launched",
+    "released",
+    "went live",
+    "went out",
+    "came back",
+    "was closed",
+    "got closed",
+    "completed",
+    "finished",
+    "got done",
+    "was done",
+    "rolled out",
 )

@@ -42,6 +42,7 @@ for _kind, _phrases in (
     ("goal", lx.GOAL_CUES),
     ("lesson", lx.LESSON_CUES),
     ("outcome", lx.OUTCOME_CUES),
+    ("marker", lx.OUTCOME_MARKERS),
     ("generic", lx.GENERIC_OUTCOMES),
     ("team", lx.TEAM_EFFORT_PHRASES),
     ("opener", lx.CLAUSE_OPENERS),
@@ -50,6 +51,7 @@ for _kind, _phrases in (
     ("now", lx.NOW_WORDS),
     ("direction", lx.DIRECTION_WORDS),
     ("closing", lx.CLOSING_PHRASES),
+    ("completion", lx.COMPLETION_WORDS),
 ):
     for _phrase in _phrases:
         _KINDS.setdefault(_phrase, set()).add(_kind)
@@ -292,15 +294,20 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
         kinds |= hit_kinds
         if "verb" in hit_kinds and (hit_start not in acted or quantity):
             changed = True  # "churn fell"; "I cut costs by 30%" measures an action
+            if "completion" not in hit_kinds:
+                kinds.add("change")  # more than "it shipped"
         if "direction" in hit_kinds and quantity and _direction(scan, hit_start, end):
             changed = True
+            kinds.add("change")
         if "goal" in hit_kinds and _next_word(low, hit_end, end) in lx.GOAL_MET_WORDS:
             goal_met = True
     c_lo = bisect_left(scan.changes, start)
     if c_lo < len(scan.changes) and scan.changes[c_lo] < end:
         changed = True
+        kinds.add("change")
     if "more" in kinds and quantity:
         changed = True
+        kinds.add("change")
     role, concrete = _role(
         low, start, end, kinds, changed, goal_met, quantity, i_actions + we_actions, hypothetical
     )
@@ -340,10 +347,18 @@ def _role(
         return "lesson", False
     if "goal" in kinds and not goal_met:
         return "goal", False
+    if hypothetical and not acted:
+        return "action", False  # "I'd aim to cut the backlog by 20%": a plan, not an outcome
     measured_now = "now" in kinds and quantity
+    marked = "marker" in kinds
     cue = "outcome" in kinds
-    if (cue or goal_met or changed or measured_now) and (not acted or quantity or cue):
-        generic = "generic" in kinds
+    if (cue or marked or goal_met or changed or measured_now) and (
+        not acted or quantity or cue or marked
+    ):
+        # Only "it shipped": done, but not what changed because of it.
+        generic = "generic" in kinds or (
+            "completion" in kinds and not quantity and not kinds & {"outcome", "change"}
+        )
         words = low.count(" ", start, end) + 1
         concrete = (
             quantity

@@ -48,7 +48,7 @@ def test_covered_needs_a_ready_story_and_says_why_not():
         "covered needs one at 85 or more."
     )
     assert rows["Dive Deep"].status == COVERED
-    assert COVERED_SCORE == READY.low
+    assert READY.low == COVERED_SCORE
 
 
 def test_a_story_claiming_more_than_four_principles_is_stretched():
