@@ -19,6 +19,7 @@ class Band:
     low: int
     advice: str
     style: str  # Bootstrap colour name
+    short: str = ""  # for narrow places (a list row); the label when empty
 
     def to_dict(self) -> dict[str, str | int]:
         """JSON-ready dict."""
@@ -38,6 +39,7 @@ SOLID = Band(
     65,
     "A real story with gaps an interviewer will probe: fix the flagged points.",
     "warning",
+    "Solid",
 )
 NEEDS_WORK = Band(
     "needs_work",

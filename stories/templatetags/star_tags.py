@@ -26,3 +26,10 @@ def score_band(score: int | None) -> str:
     """The band label for a score ("Ready", "Solid, fix the flags", "Needs work")."""
     band = scoring.score_band(score)
     return "" if band is None else band.label
+
+
+@register.filter
+def score_band_short(score: int | None) -> str:
+    """The band's short name for a score, for a list row ("Ready", "Solid", "Needs work")."""
+    band = scoring.score_band(score)
+    return "" if band is None else band.short or band.label

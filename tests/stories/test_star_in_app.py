@@ -87,7 +87,7 @@ def test_list_shows_score_and_flags_and_sorts_by_score(client_for, user):
     band = band_for(weak.star_score)
     assert band.key == "needs_work"
     assert f'title="STAR score {weak.star_score} of 100: {band.label}"' in body
-    assert f'text-center score-band">{band.label}</span>' in body
+    assert f'score-band">{band.short or band.label}</span>' in body
     assert "no numbers" in body
 
 
