@@ -123,6 +123,7 @@ class Unit:
     concrete: bool = False  # an outcome that says what changed, not "it went well"
     measured: bool = False  # an outcome with a quantity in it
     team_effort: bool = False
+    quantity: bool = False  # a quantity anywhere in the unit
 
 
 @dataclass(slots=True)
@@ -185,7 +186,10 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         if tail is None:
             continue
         verb = tail.group("verb").replace("\u2019", "'")
-        hypothetical = tail.group("modal") is not None or verb in _HYPOTHETICAL_MODALS
+        modal = tail.group("modal")
+        # "we'd moved" is "we had moved" (an action); "we'd move" is hypothetical.
+        had = modal is not None and "d" in modal and _is_action_verb(verb)
+        hypothetical = not had and (modal is not None or verb in _HYPOTHETICAL_MODALS)
         if hypothetical or _is_action_verb(verb):
             actors.append((tail.start("verb"), actor, hypothetical))
     actors.sort()
@@ -236,6 +240,7 @@ def _joins(previous: Unit, unit: Unit, low: str) -> bool:
 
 def _merge(first: Unit, second: Unit) -> Unit:
     role = first.role if second.role == "context" else _stronger(first.role, second.role)
+    quantity = first.quantity or second.quantity
     return Unit(
         first.start,
         second.end,
@@ -244,8 +249,9 @@ def _merge(first: Unit, second: Unit) -> Unit:
         first.we_actions + second.we_actions,
         first.hypothetical + second.hypothetical,
         first.concrete or second.concrete,
-        first.measured or second.measured,
+        role == "outcome" and quantity,
         first.team_effort or second.team_effort,
+        quantity,
     )
 
 
@@ -321,6 +327,7 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
         concrete,
         role == "outcome" and quantity,
         "team" in kinds,
+        quantity,
     )
     return unit, actor
 
@@ -350,7 +357,7 @@ def _role(
     if hypothetical and not acted:
         return "action", False  # "I'd aim to cut the backlog by 20%": a plan, not an outcome
     measured_now = "now" in kinds and quantity
-    marked = "marker" in kinds
+    marked = "marker" in kinds or "completion" in kinds
     cue = "outcome" in kinds
     if (cue or marked or goal_met or changed or measured_now) and (
         not acted or quantity or cue or marked
