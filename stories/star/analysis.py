@@ -29,15 +29,22 @@ class PartAnalysis:
         return any(u.role == role and (u.concrete or not concrete) for u in self.units)
 
 
-def analyse_part(name: str, text: str, found: list[Unit] | None = None) -> PartAnalysis:
+def analyse_part(
+    name: str,
+    text: str,
+    found: list[Unit] | None = None,
+    quantities: list[Quantity] | None = None,
+) -> PartAnalysis:
     """Analyse one part; cost is linear in the length of ``text``.
 
-    ``found`` are the part's units when the splitter has them already.
+    ``found`` and ``quantities`` are the part's units and quantities when the
+    splitter has them already.
     """
     low = lower_same_length(text)
     sentences = Sentences(text)
     hits = scan(text, low, sentences)
-    quantities = collect_quantities(text, low, hits.number_words)
+    if quantities is None:
+        quantities = collect_quantities(text, low, hits.number_words)
     vague = _unanchored_vague(text, hits, quantities, sentences)
     if found is None:
         found = units(text, low, sentences.spans, quantities)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TypeVar
 
 from . import thresholds as th
 from .lexicon import LETTER_LABELS, SECTION_LABELS
@@ -23,7 +24,7 @@ from .patterns import (
     normalise_phrase,
     phrase_spans,
 )
-from .quantities import find_quantities
+from .quantities import Quantity, find_quantities
 from .report import CORE_PARTS, PART_NAMES
 from .roles import Unit, units
 from .textutil import lower_same_length, sentence_spans
@@ -33,6 +34,8 @@ _PART_RANGE = range(len(PART_NAMES))
 _ACTION = _PART_INDEX["action"]
 _REFLECTION = _PART_INDEX["reflection"]
 _PHRASE_CUE_PARTS = frozenset({_PART_INDEX["situation"], _ACTION})
+# Anything with offsets (a unit, a quantity) that can move into a part's text.
+_Span = TypeVar("_Span", Unit, Quantity)
 _PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, strict=True))
 Hit = tuple[int, int, str]
 # Markdown or bullets that may precede a label ("**Task**", "- Result:").
@@ -48,20 +51,29 @@ class SplitResult:
     confidence: float
     method: str  # "labels", "cues" or "empty"
     segments: list[tuple[str, int, int]]
-    units: list[Unit] = field(default_factory=list)  # of the whole answer, when split by cues
+    # Of the whole answer, when split by cues: the checker reuses them for each part.
+    units: list[Unit] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
 
     def part_units(self) -> dict[str, list[Unit]]:
         """Each part's units with offsets into that part's text (cue splits only)."""
-        found: dict[str, list[Unit]] = {name: [] for name in PART_NAMES}
+        return self._per_part(self.units)
+
+    def part_quantities(self) -> dict[str, list[Quantity]]:
+        """Each part's quantities with offsets into that part's text (cue splits only)."""
+        return self._per_part(self.quantities)
+
+    def _per_part(self, items: list[_Span]) -> dict[str, list[_Span]]:
+        found: dict[str, list[_Span]] = {name: [] for name in PART_NAMES}
         offsets = dict.fromkeys(PART_NAMES, 0)
         index = 0
         for part, start, end in self.segments:
             shift = offsets[part] - start
-            while index < len(self.units) and self.units[index].start < end:
-                unit = self.units[index]
-                if unit.start >= start:
+            while index < len(items) and items[index].start < end:
+                item = items[index]
+                if item.start >= start and item.end <= end:
                     found[part].append(
-                        replace(unit, start=unit.start + shift, end=unit.end + shift)
+                        replace(item, start=item.start + shift, end=item.end + shift)
                     )
                 index += 1
             offsets[part] += end - start + len(_JOIN)
@@ -160,11 +172,8 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
     sentences = sentence_spans(text)
-    found = [
-        unit
-        for unit in units(text, low, sentences, find_quantities(text, low))
-        if unit.role != "filler"
-    ]
+    quantities = find_quantities(text, low)
+    found = [unit for unit in units(text, low, sentences, quantities) if unit.role != "filler"]
     if not found:
         return _result(text, [], 0.0, "empty" if not sentences else "cues")
     cues = _cue_scores(low, found, hits)
@@ -177,7 +186,8 @@ def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
             segments[-1] = (name, segments[-1][1], unit.end)
         else:
             segments.append((name, unit.start, unit.end))
-    return _result(text, segments, _confidence(cues, assignment), "cues", found)
+    split = _result(text, segments, _confidence(cues, assignment), "cues", found)
+    return replace(split, quantities=quantities)
 
 
 def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float]]:
