@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import lexicon as lx
 from .patterns import (
@@ -103,6 +103,7 @@ _TOKEN_RE = re.compile(r"[a-z0-9'\u2019%$]+")
 # Clause punctuation: ";", ": ", a dash between spaces, an em dash.
 _CUT_PUNCT_RE = re.compile(r"[;:\u2013\u2014-](?:(?<=;)|(?<=\u2014)|(?<=:)(?=\s)|(?<=\s.)(?=\s))")
 _PREVIOUS_WORD_RE = re.compile(r"([a-z']+)[ \t]*$")
+_INERT_KINDS = frozenset({"opener"})
 _MIN_UNIT_WORDS = 3
 _FILLER_MAX_CHARS = 48
 _FILLER_MAX_WORDS = 6
@@ -153,6 +154,9 @@ def units(
         merged: list[Unit] = []
         actor = "i"  # who acts when a clause has no subject ("pulled the logs")
         for start, end in _pieces(scan, sent_start, sent_end):
+            if merged and merged[-1].role != "filler" and _inert(scan, start, end):
+                merged[-1] = replace(merged[-1], end=end)  # plain context: it joins
+                continue
             unit, actor = _classify(scan, start, end, actor)
             if merged and _joins(merged[-1], unit, low):
                 merged[-1] = _merge(merged[-1], unit)
@@ -211,6 +215,25 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         [q.start for q in quantities],
         changes,
     )
+
+
+def _inert(scan: _Scan, start: int, end: int) -> bool:
+    """True when a clause holds no cue, subject, figure or leading verb: plain context."""
+    if _any_in(scan.actor_starts, start, end) or _any_in(scan.q_starts, start, end):
+        return False
+    if _any_in(scan.changes, start, end):
+        return False
+    lo = bisect_left(scan.hit_starts, start)
+    hi = bisect_left(scan.hit_starts, end, lo)
+    if any(not kinds <= _INERT_KINDS for _, _, kinds in scan.hits[lo:hi]):
+        return False
+    first = FIRST_WORD_RE.match(scan.low, start, end)
+    return first is None or not _is_action_verb(first.group("word"))
+
+
+def _any_in(starts: list[int], start: int, end: int) -> bool:
+    index = bisect_left(starts, start)
+    return index < len(starts) and starts[index] < end
 
 
 def _pieces(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:
