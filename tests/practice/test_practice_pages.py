@@ -16,6 +16,7 @@ from practice.services import (
 )
 from principles.models import Principle
 from stories.services import story_set_principles
+from stories.star.bands import band_for
 from tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,4 +206,35 @@ def test_practise_one_bank_question_from_its_page(client_for, user, dive):
         {"answer": ANSWER, "seconds_taken": 60},
     )
     page = client.get(reverse("practice:round", args=[practice_round.pk])).content.decode()
+    assert "A number in the result: <strong>yes</strong>" in page
+
+
+@pytest.mark.parametrize(
+    ("answer", "heard"),
+    [
+        (
+            "So um we had a flaky nightly job. we sat down as a team and we rewrote the loader "
+            "and we added retries. as a result failures went down 90 percent",
+            'mostly "we"</strong>: 3 of the actions are the team',
+        ),
+        (
+            "Sure. We were a team of five. I rewrote the loader and I added retries, and "
+            "failures fell by 90% in a month.",
+            'you are the one acting (2 actions with "I")',
+        ),
+    ],
+)
+def test_the_round_says_who_acted_and_its_band(client_for, user, dive, answer, heard):
+    client = client_for(user)
+    client.post(reverse("practice:start"), {"mode": "principle", "principle": dive.pk})
+    practice_round = PracticeRound.objects.get(user=user)
+    client.post(
+        reverse("practice:answer", args=[practice_round.pk]),
+        {"answer": answer, "seconds_taken": "40"},
+    )
+    practice_round.refresh_from_db()
+    page = client.get(reverse("practice:round", args=[practice_round.pk])).content.decode()
+    assert heard.replace('"', "&quot;") in page or heard in page
+    band = band_for(practice_round.star_score)
+    assert f'<strong class="round-band">{band.label}</strong>' in page
     assert "A number in the result: <strong>yes</strong>" in page
