@@ -111,7 +111,7 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
     if name == "action":
         return _action_verdict(part, from_text)
     if name == "result":
-        return _result_verdict(part)
+        return _result_verdict(part, from_text)
     if name == "task":
         return PartVerdict(
             "empty",
@@ -147,8 +147,9 @@ def _tells_events(parts: Analyses) -> bool:
 
 
 def _action_verdict(part: PartAnalysis, from_text: bool) -> PartVerdict | None:
-    acted = any(u.i_actions or u.we_actions for u in part.units)
-    if not acted and part.hits.hypotheticals:
+    acted = sum(u.i_actions + u.we_actions for u in part.units)
+    would = max(sum(u.hypothetical for u in part.units), len(part.hits.hypotheticals))
+    if would and would > th.HYPOTHETICAL_ACTIONS_RATIO * acted:
         return PartVerdict("empty", "The Action says what you would do, not what you did.")
     if from_text and not acted:
         return PartVerdict("empty", "No Action: no step that you (or anyone) took.")
@@ -161,7 +162,7 @@ def _action_verdict(part: PartAnalysis, from_text: bool) -> PartVerdict | None:
     return None
 
 
-def _result_verdict(part: PartAnalysis) -> PartVerdict | None:
+def _result_verdict(part: PartAnalysis, from_text: bool) -> PartVerdict | None:
     if part.has_role("outcome", concrete=True):
         return None
     roles = {u.role for u in part.units}
@@ -173,8 +174,8 @@ def _result_verdict(part: PartAnalysis) -> PartVerdict | None:
         return PartVerdict(
             "trivial", "The Result says it went well, not what changed: name the outcome."
         )
-    if part.words >= th.RESULT_BENEFIT_OF_DOUBT_WORDS:
-        return None
+    if not from_text and part.words >= th.RESULT_BENEFIT_OF_DOUBT_WORDS:
+        return None  # a typed Result of some length, in words the cues do not know
     return PartVerdict(
         "trivial", "The Result names no outcome: say what changed because of what you did."
     )

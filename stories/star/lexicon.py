@@ -1820,3 +1820,5 @@ COMPLETION_WORDS = (
     "was merged",
     "signed off",
 )
+# Modal verbs that turn an outcome into a prediction ("that would cut waits in half").
+PREDICTION_MODALS = ("would", "could", "might", "will", "should", "'ll", "going to")

@@ -52,6 +52,7 @@ for _kind, _phrases in (
     ("direction", lx.DIRECTION_WORDS),
     ("closing", lx.CLOSING_PHRASES),
     ("completion", lx.COMPLETION_WORDS),
+    ("modal", lx.PREDICTION_MODALS),
 ):
     for _phrase in _phrases:
         _KINDS.setdefault(_phrase, set()).add(_kind)
@@ -330,6 +331,8 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
             kinds.add("change")
         if "goal" in hit_kinds and _next_word(low, hit_end, end) in lx.GOAL_MET_WORDS:
             goal_met = True
+        if "modal" in hit_kinds and _next_word(low, hit_end, end) != "have":
+            kinds.add("prediction")  # "that would cut it in half"; "would have" is past
     c_lo = bisect_left(scan.changes, start)
     if c_lo < len(scan.changes) and scan.changes[c_lo] < end:
         changed = True
@@ -377,8 +380,9 @@ def _role(
         return "lesson", False
     if "goal" in kinds and not goal_met:
         return "goal", False
-    if hypothetical and not acted:
-        return "action", False  # "I'd aim to cut the backlog by 20%": a plan, not an outcome
+    if (hypothetical or "prediction" in kinds) and not acted:
+        # "I'd aim to cut the backlog by 20%", "that would halve waits": a plan, not an outcome
+        return ("action", False) if hypothetical else ("context", False)
     measured_now = "now" in kinds and quantity
     marked = "marker" in kinds or "completion" in kinds
     cue = "outcome" in kinds

@@ -41,6 +41,8 @@ TEAM_EFFORT_WE_ACTIONS = 2
 HYPOTHETICAL_WARN_COUNT = 2
 # Likewise for hedges ("I think", "maybe") across the core parts.
 HEDGE_WARN_COUNT = 2
+# An Action with more than this many "I would"s per thing actually done is hypothetical.
+HYPOTHETICAL_ACTIONS_RATIO = 2
 
 # --- age ---------------------------------------------------------------------
 STORY_MAX_AGE_DAYS = 3 * 365 + 1
@@ -59,7 +61,7 @@ SPLIT_I_PAST_ACTION_WEIGHT = 0.6  # "I built", "I wrote" lean towards the Action
 # so an answer that never states a goal has no Task and one that stops early has
 # no Result.
 SPLIT_ROLE_SCORES = {
-    "context": (0.5, -3.0, 0.0, -2.0, -2.0),
+    "context": (0.5, -3.0, 0.0, -0.5, -2.0),
     "goal": (0.0, 3.0, 0.0, -2.0, -2.0),
     "action": (-0.5, -3.0, 1.5, -0.5, -2.0),
     "outcome": (-1.0, -3.0, 0.0, 2.5, -2.0),
