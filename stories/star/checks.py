@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import lexicon as lx
 from . import thresholds as th
 from .analysis import PartAnalysis
 from .codes import CODES
@@ -113,6 +114,8 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
     if name == "result":
         return _result_verdict(part, from_text)
     if name == "task":
+        if not from_text and _opens_with_task_verb(part.text):
+            return None  # "Cut SaaS costs.": a goal typed as an instruction
         return PartVerdict(
             "empty",
             "The Task states no goal: say what you were asked, or set out, to achieve.",
@@ -126,7 +129,12 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
     return None
 
 
-_GOAL_PARTS = ("situation", "task", "action")
+_GOAL_PARTS = ("situation", "task", "action", "result")
+
+
+def _opens_with_task_verb(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0].strip("*-:\u2022").lower() in lx.TASK_VERBS
 
 
 def _scene_words(parts: Analyses) -> int:
@@ -138,9 +146,12 @@ def _scene_words(parts: Analyses) -> int:
 
 
 def _tells_events(parts: Analyses) -> bool:
-    """True when someone does something in the past tense, or an outcome is reported."""
+    """True when someone does something in the past tense, or a measured outcome is reported.
+
+    A telling answer ("I always step in until it's solved") has neither.
+    """
     return any(
-        unit.i_actions or unit.we_actions or (unit.role == "outcome" and unit.concrete)
+        unit.i_actions or unit.we_actions or unit.measured
         for part in parts.values()
         for unit in part.units
     )

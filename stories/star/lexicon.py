@@ -996,6 +996,26 @@ GOAL_CUES = (
     "asked us to",
     "asked our team to",
     "asked the team to",
+    "gave me a target",
+    "gave me a goal",
+    "a target",
+    "my number",
+    "my own project",
+    "nobody asked me",
+    "nobody asked",
+    "on my own initiative",
+    "took it upon myself",
+    "took it on myself",
+    "decided to fix it myself",
+    "assigned to me",
+    "made it mine",
+    "it was mine",
+    "i sign off",
+    "my sign off",
+    "my call to",
+    "'s ask",
+    "the ask",
+    "ask was to",
 )
 # Goal words followed by these report an outcome ("the goal was met").
 GOAL_MET_WORDS = frozenset(
@@ -1133,6 +1153,9 @@ OUTCOME_CUES = (
     "on time",
     "ahead of schedule",
     "ended up",
+    "agreed to",
+    "decided to adopt",
+    "signed off on",
     "went away",
     "dropped off",
     "fell off",
@@ -1493,6 +1516,7 @@ NON_ACTION_VERBS = frozenset(
         "never",
         "often",
         "sometimes",
+        "graduated",
     }
 )
 # Irregular past-tense verbs that narrate an action ("I wrote", "we built").
@@ -1822,3 +1846,62 @@ COMPLETION_WORDS = (
 )
 # Modal verbs that turn an outcome into a prediction ("that would cut waits in half").
 PREDICTION_MODALS = ("would", "could", "might", "will", "should", "'ll", "going to")
+# Verbs that open a Task typed as an instruction ("Cut SaaS costs.", "Get p95 under 2 s").
+TASK_VERBS = frozenset(
+    {
+        "cut",
+        "reduce",
+        "fix",
+        "build",
+        "ship",
+        "launch",
+        "get",
+        "make",
+        "improve",
+        "increase",
+        "find",
+        "keep",
+        "bring",
+        "deliver",
+        "migrate",
+        "move",
+        "stop",
+        "hire",
+        "grow",
+        "lower",
+        "raise",
+        "design",
+        "create",
+        "lead",
+        "replace",
+        "figure",
+        "decide",
+        "prepare",
+        "automate",
+        "speed",
+        "save",
+        "win",
+        "resolve",
+        "prove",
+        "convince",
+        "onboard",
+        "train",
+        "scale",
+        "stabilise",
+        "stabilize",
+        "restore",
+        "clean",
+        "rebuild",
+        "rewrite",
+        "consolidate",
+        "negotiate",
+        "recover",
+        "unblock",
+        "standardise",
+        "standardize",
+    }
+)
+# Subjects too vague for "X got better" to name an outcome.
+GENERIC_SUBJECTS = frozenset(
+    {"it", "things", "everything", "that", "this", "stuff", "they", "all", "everyone", "which"}
+)

@@ -185,5 +185,16 @@ ARROW_AFTER_RE = re.compile(r"[ \t~<>]*[$€£]?[0-9]")
 # A signed figure states a change ("+15%", "\u22123 pts"); "up"/"down" + figure is a role cue.
 SIGNED_CHANGE_RE = re.compile(r"[+\u2212](?<![\w.][+\u2212])[0-9]")
 
+# A state that changed, said without a number: "the page was much faster after",
+# "marketing now uses it", "it is now part of the weekly review".
+_COMPARATIVE_ALT = _alt(lx.COMPARATIVES)
+STATE_CHANGE_RE = re.compile(
+    r"(?:was|were|is|are|got|became|felt|looked)[ \t]+(?:(?:much|way|a[ \t]+lot|far|noticeably"
+    rf"|significantly|visibly|clearly)[ \t]+)?(?:{_COMPARATIVE_ALT})(?![a-z])"
+    r"|now[ \t]+(?:uses|runs|takes|gets|has|owns|includes|covers|ships|sends|relies|reads"
+    r"|is|are|have)(?![a-z])"
+    r"|(?:is|are)[ \t]+now(?![a-z])"
+)
+
 # --- trivial parts ---------------------------------------------------------------------
 HAS_LETTER_RE = re.compile(r"[^\W\d_]")

@@ -29,6 +29,7 @@ from .patterns import (
     ARROW_BEFORE_RE,
     ARROW_RE,
     SIGNED_CHANGE_RE,
+    STATE_CHANGE_RE,
     normalise_phrase,
     phrase_alternation,
     phrase_spans,
@@ -200,6 +201,10 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     actors.sort()
     cuts.sort()
     changes = [m.start() for m in SIGNED_CHANGE_RE.finditer(low)]
+    for match in STATE_CHANGE_RE.finditer(low):
+        before = _PREVIOUS_WORD_RE.search(low, max(0, match.start() - 24), match.start())
+        if before is None or before.group(1) not in lx.GENERIC_SUBJECTS:
+            changes.append(match.start())  # "the page was faster", not "it got better"
     for arrow in ARROW_RE.finditer(low):
         if ARROW_BEFORE_RE.search(low, max(0, arrow.start() - 26), arrow.start()) and (
             ARROW_AFTER_RE.match(low, arrow.end())
@@ -384,8 +389,9 @@ def _role(
         # "I'd aim to cut the backlog by 20%", "that would halve waits": a plan, not an outcome
         return ("action", False) if hypothetical else ("context", False)
     measured_now = "now" in kinds and quantity
-    marked = "marker" in kinds or "completion" in kinds
+    marked = "marker" in kinds
     cue = "outcome" in kinds
+    changed = changed or "completion" in kinds  # "went live" (not with "I"/"we": see below)
     if (cue or marked or goal_met or changed or measured_now) and (
         not acted or quantity or cue or marked
     ):
