@@ -85,7 +85,7 @@ def test_the_dev_split_reaches_every_goal() -> None:
 
 def test_the_heldout_split_does_not_fall_below_todays_figures() -> None:
     # Today's held-out figures, rounded down: a change that loses ground fails here.
-    floors = {"quantified": 0.93, "missing_f1": 0.83, "mostly_we": 0.95, "auc": 0.94}
+    floors = {"quantified": 0.94, "missing_f1": 0.84, "mostly_we": 0.96, "auc": 0.96}
     figures = star_eval.evaluate(star_eval.load_answers("heldout"), check)
     for measure, floor in floors.items():
         assert getattr(figures, measure) >= floor, measure
