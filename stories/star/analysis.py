@@ -8,6 +8,7 @@ from .patterns import PROPER_NOUN_RE
 from .quantities import Quantity, collect_quantities
 from .roles import Unit, units
 from .scan import LexHits, scan
+from .splitter import PartFindings
 from .textutil import Sentences, count_words, lower_same_length
 
 
@@ -29,25 +30,20 @@ class PartAnalysis:
         return any(u.role == role and (u.concrete or not concrete) for u in self.units)
 
 
-def analyse_part(
-    name: str,
-    text: str,
-    found: list[Unit] | None = None,
-    quantities: list[Quantity] | None = None,
-) -> PartAnalysis:
+def analyse_part(name: str, text: str, known: PartFindings | None = None) -> PartAnalysis:
     """Analyse one part; cost is linear in the length of ``text``.
 
-    ``found`` and ``quantities`` are the part's units and quantities when the
-    splitter has them already.
+    ``known`` is what the splitter already found in this part of an undivided answer.
     """
     low = lower_same_length(text)
     sentences = Sentences(text)
-    hits = scan(text, low, sentences)
-    if quantities is None:
+    if known is not None:
+        hits, quantities, found = known.lex, known.quantities, known.units
+    else:
+        hits = scan(text, low, sentences)
         quantities = collect_quantities(text, low, hits.number_words)
-    vague = _unanchored_vague(text, hits, quantities, sentences)
-    if found is None:
         found = units(text, low, sentences.spans, quantities)
+    vague = _unanchored_vague(text, hits, quantities, sentences)
     return PartAnalysis(name, text, count_words(text), sentences, quantities, hits, vague, found)
 
 

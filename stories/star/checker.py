@@ -11,10 +11,8 @@ from . import thresholds as th
 from .analysis import PartAnalysis, analyse_part
 from .bands import band_for
 from .codes import SEVERITY_RANK, label
-from .quantities import Quantity
 from .report import CORE_PARTS, PART_NAMES, Finding, Highlight, StarReport, merge_highlights
-from .roles import Unit
-from .splitter import split_answer
+from .splitter import PartFindings, split_answer
 
 CHECKER_VERSION = "2.0.0"
 
@@ -46,8 +44,7 @@ def check(
     }
     issues: list[checks.Issue] = []
     confidence, method, segments = 1.0, "fields", []
-    known_units: dict[str, list[Unit]] = {}
-    known_quantities: dict[str, list[Quantity]] = {}
+    known: dict[str, PartFindings] = {}
     if text is not None:
         if any(given.values()):
             raise TypeError("pass either text= or the separate parts, not both")
@@ -59,14 +56,9 @@ def check(
             split.segments,
         )
         issues += checks.check_split(confidence, method)
-        if method == "cues":
-            known_units = split.part_units()
-            known_quantities = split.part_quantities()
+        known = split.for_parts()
 
-    parts = {
-        name: analyse_part(name, given[name], known_units.get(name), known_quantities.get(name))
-        for name in PART_NAMES
-    }
+    parts = {name: analyse_part(name, given[name], known.get(name)) for name in PART_NAMES}
     from_text = method == "cues"  # labelled sections count as the candidate's own parts
     missing = checks.missing_core_parts(parts, from_text=from_text)
     actions = checks.count_actions(parts)

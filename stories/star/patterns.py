@@ -179,22 +179,24 @@ LETTER_LABEL_RE = re.compile(
     re.MULTILINE,
 )
 # Two figures joined by an arrow state a change ("5xx ~1% -> ~0.01%").
-ARROW_RE = re.compile(r"[-=]>|\u2192")
+ARROWS = ("->", "=>", "\u2192")
 ARROW_BEFORE_RE = re.compile(r"[0-9][^\n>\u2192]{0,24}$")
 ARROW_AFTER_RE = re.compile(r"[ \t~<>]*[$€£]?[0-9]")
 # A signed figure states a change ("+15%", "\u22123 pts"); "up"/"down" + figure is a role cue.
 SIGNED_CHANGE_RE = re.compile(r"[+\u2212](?<![\w.][+\u2212])[0-9]")
 
 # A state that changed, said without a number: "the page was much faster after",
-# "marketing now uses it", "it is now part of the weekly review".
-_COMPARATIVE_ALT = _alt(lx.COMPARATIVES)
-STATE_CHANGE_RE = re.compile(
-    r"(?:was|were|is|are|got|became|felt|looked)[ \t]+(?:(?:much|way|a[ \t]+lot|far|noticeably"
-    rf"|significantly|visibly|clearly)[ \t]+)?(?:{_COMPARATIVE_ALT})(?![a-z])"
-    r"|now[ \t]+(?:uses|runs|takes|gets|has|owns|includes|covers|ships|sends|relies|reads"
-    r"|is|are|have)(?![a-z])"
-    r"|(?:is|are)[ \t]+now(?![a-z])"
+# "marketing now uses it", "it is now part of the review".  Matched backwards from a
+# comparative, and forwards from "now" (both found by the role cues' one pass).
+STATE_BEFORE_COMPARATIVE_RE = re.compile(
+    r"(?:^|[^a-z])(?:was|were|is|are|got|became|felt|looked)[ \t]+(?:(?:much|way|a[ \t]+lot"
+    r"|far|noticeably|significantly|visibly|clearly)[ \t]+)?$"
 )
+STATE_AFTER_NOW_RE = re.compile(
+    r"[ \t]+(?:uses|runs|takes|gets|has|owns|includes|covers|ships|sends|relies|reads|is|are"
+    r"|have)(?![a-z])"
+)
+STATE_BEFORE_NOW_RE = re.compile(r"(?:^|[^a-z])(?:is|are)[ \t]+$")
 
 # --- trivial parts ---------------------------------------------------------------------
 HAS_LETTER_RE = re.compile(r"[^\W\d_]")

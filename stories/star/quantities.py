@@ -82,6 +82,10 @@ class Quantity:
     text: str
     kind: str
 
+    def shifted(self, by: int) -> Quantity:
+        """The same quantity, its offsets moved by ``by`` (into another text)."""
+        return Quantity(self.start + by, self.end + by, self.text, self.kind)
+
 
 def find_quantities(text: str, low: str | None = None) -> list[Quantity]:
     """All quantities in ``text``, sorted and non-overlapping."""

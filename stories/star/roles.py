@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from . import lexicon as lx
 from .patterns import (
     ARROW_AFTER_RE,
     ARROW_BEFORE_RE,
-    ARROW_RE,
+    ARROWS,
     SIGNED_CHANGE_RE,
-    STATE_CHANGE_RE,
+    STATE_AFTER_NOW_RE,
+    STATE_BEFORE_COMPARATIVE_RE,
+    STATE_BEFORE_NOW_RE,
     normalise_phrase,
     phrase_alternation,
     phrase_spans,
@@ -128,6 +130,36 @@ class Unit:
     team_effort: bool = False
     quantity: bool = False  # a quantity anywhere in the unit
 
+    def shifted(self, by: int) -> Unit:
+        """The same unit, its offsets moved by ``by`` (into another text)."""
+        return Unit(
+            self.start + by,
+            self.end + by,
+            self.role,
+            self.i_actions,
+            self.we_actions,
+            self.hypothetical,
+            self.concrete,
+            self.measured,
+            self.team_effort,
+            self.quantity,
+        )
+
+    def extended(self, end: int) -> Unit:
+        """The same unit, running on to ``end``."""
+        return Unit(
+            self.start,
+            end,
+            self.role,
+            self.i_actions,
+            self.we_actions,
+            self.hypothetical,
+            self.concrete,
+            self.measured,
+            self.team_effort,
+            self.quantity,
+        )
+
 
 @dataclass(slots=True)
 class _Scan:
@@ -154,10 +186,10 @@ def units(
     found: list[Unit] = []
     for sent_start, sent_end in sentences:
         merged: list[Unit] = []
-        actor = "i"  # who acts when a clause has no subject ("pulled the logs")
+        actor = ""  # who acted last in the sentence, for a clause with no subject
         for start, end in _pieces(scan, sent_start, sent_end):
             if merged and merged[-1].role != "filler" and _inert(scan, start, end):
-                merged[-1] = replace(merged[-1], end=end)  # plain context: it joins
+                merged[-1] = merged[-1].extended(end)  # plain context: it joins
                 continue
             unit, actor = _classify(scan, start, end, actor)
             if merged and _joins(merged[-1], unit, low):
@@ -201,15 +233,15 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     actors.sort()
     cuts.sort()
     changes = [m.start() for m in SIGNED_CHANGE_RE.finditer(low)]
-    for match in STATE_CHANGE_RE.finditer(low):
-        before = _PREVIOUS_WORD_RE.search(low, max(0, match.start() - 24), match.start())
-        if before is None or before.group(1) not in lx.GENERIC_SUBJECTS:
-            changes.append(match.start())  # "the page was faster", not "it got better"
-    for arrow in ARROW_RE.finditer(low):
-        if ARROW_BEFORE_RE.search(low, max(0, arrow.start() - 26), arrow.start()) and (
-            ARROW_AFTER_RE.match(low, arrow.end())
-        ):
-            changes.append(arrow.start())
+    changes += _state_changes(low, hits)
+    for arrow in ARROWS:
+        at = low.find(arrow)
+        while at >= 0:
+            if ARROW_BEFORE_RE.search(low, max(0, at - 26), at) and ARROW_AFTER_RE.match(
+                low, at + len(arrow)
+            ):
+                changes.append(at)
+            at = low.find(arrow, at + 1)
     changes.sort()
     return _Scan(
         low,
@@ -240,6 +272,29 @@ def _inert(scan: _Scan, start: int, end: int) -> bool:
 def _any_in(starts: list[int], start: int, end: int) -> bool:
     index = bisect_left(starts, start)
     return index < len(starts) and starts[index] < end
+
+
+def _state_changes(low: str, hits: list[tuple[int, int, frozenset[str]]]) -> list[int]:
+    """Where a state is said to have changed without a number ("the page was faster")."""
+    found = []
+    for start, end, kinds in hits:
+        if "more" in kinds:
+            be = STATE_BEFORE_COMPARATIVE_RE.search(low, max(0, start - 40), start)
+            if be is None:
+                continue
+            subject = _PREVIOUS_WORD_RE.search(low, max(0, be.start() - 24), be.start() + 1)
+            if subject is None or subject.group(1) not in lx.GENERIC_SUBJECTS:
+                found.append(be.start())  # "the page was faster", not "it got better"
+        elif (
+            "now" in kinds
+            and low.startswith("now", start)
+            and (
+                STATE_AFTER_NOW_RE.match(low, end)
+                or STATE_BEFORE_NOW_RE.search(low, max(0, start - 12), start)
+            )
+        ):
+            found.append(start)
+    return found
 
 
 def _pieces(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:
@@ -292,7 +347,10 @@ def _stronger(a: str, b: str) -> str:
 
 
 def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]:
-    """The unit ``low[start:end]`` and who acts last in it (for the next clause)."""
+    """The unit ``low[start:end]`` and who acts last in it (for the next clause).
+
+    ``actor`` is the last subject seen in the sentence ("i", "we" or "" for none).
+    """
     low = scan.low
     i_actions = we_actions = hypothetical = 0
     acted: set[int] = set()
@@ -311,11 +369,13 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
     first = FIRST_WORD_RE.match(low, start, end)
     if first is not None and first.start("word") not in acted:
         word = first.group("word")
-        if word not in lx.OUTCOME_VERBS and _is_action_verb(word):
-            # A clause that opens with a past-tense verb continues the last subject,
-            # or is a note in the candidate's own voice ("- rewrote the job").
+        # A clause that opens with a past-tense verb continues the last subject ("I
+        # profiled it and fixed the queries"), or is a note in the candidate's own voice
+        # ("- rewrote the job"); an outcome verb with no subject before it is an outcome
+        # ("latency went from 1.8 s to 300 ms and stayed there").
+        if _is_action_verb(word) and (actor or word not in lx.OUTCOME_VERBS):
             acted.add(first.start("word"))
-            if actor == "i":
+            if actor in ("i", ""):
                 i_actions += 1
             else:
                 we_actions += 1

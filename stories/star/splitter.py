@@ -9,12 +9,12 @@ small dynamic programme picks the best in-order assignment.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TypeVar
 
 from . import thresholds as th
-from .lexicon import LETTER_LABELS, SECTION_LABELS
+from .lexicon import I_SUBJECT_FORMS, LETTER_LABELS, SECTION_LABELS
 from .patterns import (
     I_PAST_RE,
     LETTER_LABEL_RE,
@@ -24,18 +24,17 @@ from .patterns import (
     normalise_phrase,
     phrase_spans,
 )
-from .quantities import Quantity, find_quantities
+from .quantities import Quantity, collect_quantities
 from .report import CORE_PARTS, PART_NAMES
 from .roles import Unit, units
-from .textutil import lower_same_length, sentence_spans
+from .scan import LexHits, scan
+from .textutil import Sentences, lower_same_length, sentence_spans
 
 _PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
 _PART_RANGE = range(len(PART_NAMES))
 _ACTION = _PART_INDEX["action"]
 _REFLECTION = _PART_INDEX["reflection"]
 _PHRASE_CUE_PARTS = frozenset({_PART_INDEX["situation"], _ACTION})
-# Anything with offsets (a unit, a quantity) that can move into a part's text.
-_Span = TypeVar("_Span", Unit, Quantity)
 _PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, strict=True))
 Hit = tuple[int, int, str]
 # Markdown or bullets that may precede a label ("**Task**", "- Result:").
@@ -51,33 +50,85 @@ class SplitResult:
     confidence: float
     method: str  # "labels", "cues" or "empty"
     segments: list[tuple[str, int, int]]
-    # Of the whole answer, when split by cues: the checker reuses them for each part.
+    # What was found in the whole answer when it was split by cues; ``for_parts()``
+    # hands each part its share, so the checker does not look for it again.
     units: list[Unit] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    lex: LexHits | None = None
 
-    def part_units(self) -> dict[str, list[Unit]]:
-        """Each part's units with offsets into that part's text (cue splits only)."""
-        return self._per_part(self.units)
+    def for_parts(self) -> dict[str, PartFindings]:
+        """Each part's units, quantities and lexicon hits, in the part's own offsets."""
+        if self.lex is None:
+            return {}
+        lex = self.lex
+        moved = {
+            "units": self._per_part(self.units, _shift_item),
+            "quantities": self._per_part(self.quantities, _shift_item),
+        }
+        lists = {name: self._per_part(getattr(lex, name), _shift_span) for name in _LEX_SPANS}
+        found = {}
+        for part in PART_NAMES:
+            text = self.parts[part]
+            hits = LexHits(**{name: spans[part] for name, spans in lists.items()})
+            hits.i_subjects = sum(
+                normalise_phrase(text[s:e].lower()) in I_SUBJECT_FORMS for s, e in hits.i_spans
+            )
+            found[part] = PartFindings(moved["units"][part], moved["quantities"][part], hits)
+        return found
 
-    def part_quantities(self) -> dict[str, list[Quantity]]:
-        """Each part's quantities with offsets into that part's text (cue splits only)."""
-        return self._per_part(self.quantities)
-
-    def _per_part(self, items: list[_Span]) -> dict[str, list[_Span]]:
-        found: dict[str, list[_Span]] = {name: [] for name in PART_NAMES}
+    def _per_part[T](self, items: list[T], shift: Callable[[T, int], T]) -> dict[str, list[T]]:
+        """Items (sorted by start) that lie inside a part's segments, moved into its text."""
+        found: dict[str, list[T]] = {name: [] for name in PART_NAMES}
         offsets = dict.fromkeys(PART_NAMES, 0)
         index = 0
         for part, start, end in self.segments:
-            shift = offsets[part] - start
-            while index < len(items) and items[index].start < end:
+            delta = offsets[part] - start
+            while index < len(items) and _start(items[index]) < end:
                 item = items[index]
-                if item.start >= start and item.end <= end:
-                    found[part].append(
-                        replace(item, start=item.start + shift, end=item.end + shift)
-                    )
+                if _start(item) >= start and _end(item) <= end:
+                    found[part].append(shift(item, delta))
                 index += 1
             offsets[part] += end - start + len(_JOIN)
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class PartFindings:
+    """What the splitter already found in one part: the checker's analysis reuses it."""
+
+    units: list[Unit]
+    quantities: list[Quantity]
+    lex: LexHits
+
+
+# LexHits fields that hold spans (the count ``i_subjects`` is recomputed per part).
+_LEX_SPANS = (
+    "i_spans",
+    "we_spans",
+    "hedges",
+    "hypotheticals",
+    "intensifiers",
+    "buzzwords",
+    "passives",
+    "number_words",
+)
+
+
+def _start(item: object) -> int:
+    return item[0] if isinstance(item, tuple) else item.start  # type: ignore[attr-defined]
+
+
+def _end(item: object) -> int:
+    return item[1] if isinstance(item, tuple) else item.end  # type: ignore[attr-defined]
+
+
+def _shift_span[T](span: T, by: int) -> T:
+    start, end, *rest = span  # type: ignore[misc]
+    return (start + by, end + by, *rest)  # type: ignore[return-value]
+
+
+def _shift_item[T](item: T, by: int) -> T:
+    return item.shifted(by)  # type: ignore[attr-defined]
 
 
 def split_answer(text: str) -> SplitResult:
@@ -172,7 +223,8 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
     sentences = sentence_spans(text)
-    quantities = find_quantities(text, low)
+    lex = scan(text, low, Sentences(text, sentences))
+    quantities = collect_quantities(text, low, lex.number_words)
     found = [unit for unit in units(text, low, sentences, quantities) if unit.role != "filler"]
     if not found:
         return _result(text, [], 0.0, "empty" if not sentences else "cues")
@@ -187,7 +239,7 @@ def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
         else:
             segments.append((name, unit.start, unit.end))
     split = _result(text, segments, _confidence(cues, assignment), "cues", found)
-    return replace(split, quantities=quantities)
+    return replace(split, quantities=quantities, lex=lex)
 
 
 def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float]]:

@@ -75,10 +75,10 @@ class Sentences:
 
     __slots__ = ("_spans", "_starts", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, spans: list[Span] | None = None) -> None:
         self.text = text
-        self._spans: list[Span] | None = None
-        self._starts: list[int] = []
+        self._spans: list[Span] | None = spans
+        self._starts: list[int] = [start for start, _ in spans] if spans is not None else []
 
     @property
     def spans(self) -> list[Span]:

@@ -14,7 +14,7 @@ MAX_SPEAKING_SECONDS = 180
 
 # --- parts -------------------------------------------------------------------
 # A core part with fewer words than this is "trivial" (reported as missing).
-MIN_PART_WORDS = {"situation": 6, "task": 4, "action": 6, "result": 4}
+MIN_PART_WORDS = {"situation": 6, "task": 4, "action": 4, "result": 4}
 # Words of a goal sentence beyond this many set the scene (count for the Situation).
 GOAL_SENTENCE_WORDS = 8
 # A typed Result with no outcome cue still counts from this many words.
