@@ -36,7 +36,8 @@ demo: $(VENV)/.installed-app
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo
 
-## test: lint (ruff, security rules included), format check, dependency audit and the
+## test: lint (ruff, security rules included), format check, type check of the STAR
+##       checker (mypy --strict), dependency audit and the
 ##       whole test suite (browser tests included)
 test: $(VENV)/.installed-dev chromium lint audit
 	$(BIN)/python -m pytest
@@ -44,6 +45,7 @@ test: $(VENV)/.installed-dev chromium lint audit
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## audit: pip-audit the installed dependencies (AUDIT_STRICT=1 also fails on unchecked ones)
 audit: $(VENV)/.installed-dev

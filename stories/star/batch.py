@@ -61,9 +61,22 @@ def verdict(line: str) -> dict[str, Any]:
     if "text" in row:
         report = check(text=row["text"])
     else:
-        report = check(**{name: row.get(name) or "" for name in PART_NAMES})
+        report = check(
+            situation=row.get("situation") or "",
+            task=row.get("task") or "",
+            action=row.get("action") or "",
+            result=row.get("result") or "",
+            reflection=row.get("reflection") or "",
+        )
     parts = report.parts
-    principles = suggest_principles(**parts, principles=builtin_cues())
+    principles = suggest_principles(
+        situation=parts["situation"],
+        task=parts["task"],
+        action=parts["action"],
+        result=parts["result"],
+        reflection=parts["reflection"],
+        principles=builtin_cues(),
+    )
     return {
         "id": answer_id,
         "score": report.score,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -492,7 +493,7 @@ def _phrase_findings(
     names: tuple[str, ...],
     *,
     code: str,
-    spans_of,
+    spans_of: Callable[[PartAnalysis], list[tuple[int, int]]],
     warn_count: int,
     budget: _Budget,
     message: str,

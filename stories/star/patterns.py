@@ -33,7 +33,11 @@ def _units(phrase: str) -> list[str]:
     return units
 
 
-def _trie_source(trie: dict[str, dict]) -> str:
+# A character trie: each unit maps to the rest; "" marks the end of a phrase.
+Trie = dict[str, "Trie"]
+
+
+def _trie_source(trie: Trie) -> str:
     keys = sorted(key for key in trie if key)
     alternatives = [key + _trie_source(trie[key]) for key in keys]
     if not alternatives:
@@ -52,7 +56,7 @@ def phrase_alternation(phrases: Iterable[str]) -> str:
     character before the phrase, so search ``" " + text`` and shift spans
     (see ``phrase_spans``).
     """
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for phrase in phrases:
         node = trie
         for unit in _units(phrase):

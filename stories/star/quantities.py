@@ -115,10 +115,10 @@ def collect_quantities(
         if quantity is not None:
             found.append(quantity)
     covered = 0  # "twenty five": the chain from "twenty" already covers "five"
-    for start, end, kind in number_words:
-        if start < covered:
+    for word_start, word_end, kind in number_words:
+        if word_start < covered:
             continue
-        quantity, covered = _number_word(text, low, start, end, kind)
+        quantity, covered = _number_word(text, low, word_start, word_end, kind)
         if quantity is not None:
             found.append(quantity)
     return _without_overlaps(found)

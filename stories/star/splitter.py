@@ -58,34 +58,52 @@ class SplitResult:
 
     def for_parts(self) -> dict[str, PartFindings]:
         """Each part's units, quantities and lexicon hits, in the part's own offsets."""
-        if self.lex is None:
-            return {}
         lex = self.lex
-        moved = {
-            "units": self._per_part(self.units, _shift_item),
-            "quantities": self._per_part(self.quantities, _shift_item),
+        if lex is None:
+            return {}
+        units_ = self._per_part(self.units, Unit.shifted)
+        quantities = self._per_part(self.quantities, Quantity.shifted)
+        pairs = {
+            name: self._per_part(getattr(lex, name), _shift_pair)
+            for name in ("i_spans", "we_spans", "hedges", "hypotheticals", "passives")
         }
-        lists = {name: self._per_part(getattr(lex, name), _shift_span) for name in _LEX_SPANS}
+        triples = {
+            name: self._per_part(getattr(lex, name), _shift_triple)
+            for name in ("intensifiers", "buzzwords", "number_words")
+        }
         found = {}
         for part in PART_NAMES:
             text = self.parts[part]
-            hits = LexHits(**{name: spans[part] for name, spans in lists.items()})
-            hits.i_subjects = sum(
-                normalise_phrase(text[s:e].lower()) in I_SUBJECT_FORMS for s, e in hits.i_spans
+            i_spans = pairs["i_spans"][part]
+            hits = LexHits(
+                i_spans=i_spans,
+                we_spans=pairs["we_spans"][part],
+                i_subjects=sum(
+                    normalise_phrase(text[s:e].lower()) in I_SUBJECT_FORMS for s, e in i_spans
+                ),
+                hedges=pairs["hedges"][part],
+                hypotheticals=pairs["hypotheticals"][part],
+                intensifiers=triples["intensifiers"][part],
+                buzzwords=triples["buzzwords"][part],
+                passives=pairs["passives"][part],
+                number_words=triples["number_words"][part],
             )
-            found[part] = PartFindings(moved["units"][part], moved["quantities"][part], hits)
+            found[part] = PartFindings(units_[part], quantities[part], hits)
         return found
 
-    def _per_part[T](self, items: list[T], shift: Callable[[T, int], T]) -> dict[str, list[T]]:
+    def _per_part[T: _Located](
+        self, items: list[T], shift: Callable[[T, int], T]
+    ) -> dict[str, list[T]]:
         """Items (sorted by start) that lie inside a part's segments, moved into its text."""
         found: dict[str, list[T]] = {name: [] for name in PART_NAMES}
         offsets = dict.fromkeys(PART_NAMES, 0)
         index = 0
         for part, start, end in self.segments:
             delta = offsets[part] - start
-            while index < len(items) and _start(items[index]) < end:
+            while index < len(items) and _bounds(items[index])[0] < end:
                 item = items[index]
-                if _start(item) >= start and _end(item) <= end:
+                first, last = _bounds(item)
+                if first >= start and last <= end:
                     found[part].append(shift(item, delta))
                 index += 1
             offsets[part] += end - start + len(_JOIN)
@@ -101,34 +119,21 @@ class PartFindings:
     lex: LexHits
 
 
-# LexHits fields that hold spans (the count ``i_subjects`` is recomputed per part).
-_LEX_SPANS = (
-    "i_spans",
-    "we_spans",
-    "hedges",
-    "hypotheticals",
-    "intensifiers",
-    "buzzwords",
-    "passives",
-    "number_words",
-)
+_Located = Unit | Quantity | tuple[int, int] | tuple[int, int, str]
 
 
-def _start(item: object) -> int:
-    return item[0] if isinstance(item, tuple) else item.start  # type: ignore[attr-defined]
+def _bounds(item: _Located) -> tuple[int, int]:
+    if isinstance(item, tuple):
+        return item[0], item[1]
+    return item.start, item.end
 
 
-def _end(item: object) -> int:
-    return item[1] if isinstance(item, tuple) else item.end  # type: ignore[attr-defined]
+def _shift_pair(span: tuple[int, int], by: int) -> tuple[int, int]:
+    return span[0] + by, span[1] + by
 
 
-def _shift_span[T](span: T, by: int) -> T:
-    start, end, *rest = span  # type: ignore[misc]
-    return (start + by, end + by, *rest)  # type: ignore[return-value]
-
-
-def _shift_item[T](item: T, by: int) -> T:
-    return item.shifted(by)  # type: ignore[attr-defined]
+def _shift_triple(span: tuple[int, int, str], by: int) -> tuple[int, int, str]:
+    return span[0] + by, span[1] + by, span[2]
 
 
 def split_answer(text: str) -> SplitResult:
