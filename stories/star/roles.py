@@ -132,23 +132,15 @@ class Unit:
 
     def shifted(self, by: int) -> Unit:
         """The same unit, its offsets moved by ``by`` (into another text)."""
-        return Unit(
-            self.start + by,
-            self.end + by,
-            self.role,
-            self.i_actions,
-            self.we_actions,
-            self.hypothetical,
-            self.concrete,
-            self.measured,
-            self.team_effort,
-            self.quantity,
-        )
+        return self._spanning(self.start + by, self.end + by)
 
     def extended(self, end: int) -> Unit:
         """The same unit, running on to ``end``."""
+        return self._spanning(self.start, end)
+
+    def _spanning(self, start: int, end: int) -> Unit:
         return Unit(
-            self.start,
+            start,
             end,
             self.role,
             self.i_actions,
