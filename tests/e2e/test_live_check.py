@@ -40,6 +40,7 @@ def test_report_follows_typing_and_a_suggestion_is_one_click(live_server, page: 
     expect(report.locator('[data-code="impact_not_quantified"]')).to_be_visible()
     expect(report.locator('[data-code="ownership_no_i"]')).to_be_visible()
     weak_score = int(report.locator(".star-report").get_attribute("data-score"))
+    expect(report.locator('.star-band[data-band="needs_work"]')).to_have_text("Needs work")
 
     page.get_by_role("textbox", name="Action").fill(
         "I read 200 support tickets, ran user interviews with 12 customers, mapped every pain "
@@ -53,6 +54,8 @@ def test_report_follows_typing_and_a_suggestion_is_one_click(live_server, page: 
     expect(report.locator('[data-code="ownership_no_i"]')).to_have_count(0)
     strong_score = int(report.locator(".star-report").get_attribute("data-score"))
     assert strong_score > weak_score
+    # "We needed to fix the refund flow" states the goal; "I" acts; the outcome is measured.
+    expect(report.locator(".star-band")).not_to_have_attribute("data-band", "needs_work")
     expect(report.locator("mark.hl-quantity").first).to_be_attached()
 
     customer = Principle.objects.get(slug="customer-obsession", principle_set__slug="amazon")
