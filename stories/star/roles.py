@@ -38,7 +38,8 @@ from .patterns import (
 )
 from .quantities import Quantity
 
-ROLES = ("filler", "context", "goal", "action", "outcome", "lesson")
+# The roles, weakest first: when clauses merge, the stronger role names the unit.
+ROLES = ("filler", "context", "action", "outcome", "goal", "lesson")
 
 _KINDS: dict[str, set[str]] = {}
 for _kind, _phrases in (
@@ -331,7 +332,7 @@ def _merge(first: Unit, second: Unit) -> Unit:
     )
 
 
-_PRIORITY = {"filler": 0, "context": 1, "action": 2, "outcome": 3, "goal": 4, "lesson": 5}
+_PRIORITY = {role: rank for rank, role in enumerate(ROLES)}
 
 
 def _stronger(a: str, b: str) -> str:
