@@ -209,7 +209,7 @@ def report_context(
         "score_style": score_style(report.score),
         "speaking_time": _clock(metrics["speaking_seconds"]),
         "total_words": metrics["total_words"],
-        "we_ratio_percent": round((metrics.get("we_ratio") or 0) * 100),
+        "actions_total": metrics["actions"]["i"] + metrics["actions"]["we"],
         "parts": parts,
         "findings": [
             {

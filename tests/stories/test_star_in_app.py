@@ -180,3 +180,16 @@ def test_flag_labels_name_real_codes():
     from stories.star import CODES
 
     assert set(scoring.FLAG_LABELS) <= set(CODES)
+
+
+def test_live_check_says_who_carried_the_actions(client_for, user):
+    client = client_for(user)
+    we_story = {
+        **WEAK,
+        "action": "We rebuilt the importer, we tested it on last month's data and we shipped it.",
+    }
+    body = client.post(reverse("stories:check"), we_story, HTTP_HX_REQUEST="true").content
+    assert "mostly “we”: 3 of 3 actions" in body.decode()
+    mine = {**WEAK, "action": "I rebuilt the importer and I tested it on last month's data."}
+    body = client.post(reverse("stories:check"), mine, HTTP_HX_REQUEST="true").content
+    assert "you act in 2 of 2 actions" in body.decode()
