@@ -76,7 +76,7 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
     """The core parts that are missing, each with the reason, in S/T/A/R order.
 
     A part is missing when it is absent, placeholder text, too short, or holds no
-    content of its kind: a Task needs a stated goal (anywhere before the Result), an
+    content of its kind: a Task needs a stated goal (in any part but the Reflection), an
     Action a step someone took, a Result an outcome that says what changed.
     """
     verdicts: dict[str, PartVerdict] = {}
