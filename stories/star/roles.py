@@ -69,12 +69,9 @@ PRONOUN_RE = re.compile(r"[iw](?<![\w'\u2019][iw])(?:(?<=i)|e)(?=[ \t,'\u2019])"
 # A phrase also carries the kinds of the phrases it starts with ("my goal was" is a goal).
 ROLE_KINDS = {
     phrase: frozenset(
-        kind
-        for other, kinds in _KINDS.items()
-        if phrase == other or phrase.startswith(other + " ")
-        for kind in kinds
+        kind for size in range(1, len(words) + 1) for kind in _KINDS.get(" ".join(words[:size]), ())
     )
-    for phrase in _KINDS
+    for phrase, words in ((phrase, phrase.split(" ")) for phrase in _KINDS)
 }
 ROLE_RE = re.compile(phrase_alternation(ROLE_KINDS))
 # Who acts in a phrase: a subject ("the team"), a subject at its end ("so i"), or a
@@ -372,8 +369,7 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
                 i_actions += 1
             else:
                 we_actions += 1
-    q_lo = bisect_left(scan.q_starts, start)
-    quantity = q_lo < len(scan.q_starts) and scan.q_starts[q_lo] < end
+    quantity = _any_in(scan.q_starts, start, end)
     kinds: set[str] = set()
     changed = goal_met = False
     lo = bisect_left(scan.hit_starts, start)
@@ -391,8 +387,7 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
             goal_met = True
         if "modal" in hit_kinds and _next_word(low, hit_end, end) != "have":
             kinds.add("prediction")  # "that would cut it in half"; "would have" is past
-    c_lo = bisect_left(scan.changes, start)
-    if c_lo < len(scan.changes) and scan.changes[c_lo] < end:
+    if _any_in(scan.changes, start, end):
         changed = True
         kinds.add("change")
     if "more" in kinds and quantity:
@@ -463,8 +458,6 @@ def _role(
         return "action", False
     if "generic" in kinds:
         return "outcome", False
-    if hypothetical:
-        return "action", False
     return "context", False
 
 
