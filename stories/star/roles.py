@@ -203,13 +203,15 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         if "opener" in kinds:
             cuts.append(start)
     actors: list[tuple[int, str, bool]] = []
-    subjects = [(m.end(), _ACTORS[m.group()]) for m in PRONOUN_RE.finditer(low)]
+    # Subject by where it ends: a phrase ("so i", "my team and i") and the pronoun at
+    # its end are one subject, and the phrase says who it is.
+    subjects = {m.end(): _ACTORS[m.group()] for m in PRONOUN_RE.finditer(low)}
     for start, end, raw in raw_hits:
         if raw in _ACTION_INSIDE:
             actors.append((start + raw.index(" ") + 1, _ACTION_INSIDE[raw], False))
-        elif raw in _ACTOR_AT_END and raw not in ("i", "we"):
-            subjects.append((end, _ACTOR_AT_END[raw]))
-    for end, actor in subjects:
+        elif raw in _ACTOR_AT_END:
+            subjects[end] = _ACTOR_AT_END[raw]
+    for end, actor in subjects.items():
         tail = ACTOR_TAIL_RE.match(low, end)
         if tail is None:
             continue

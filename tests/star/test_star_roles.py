@@ -309,3 +309,16 @@ def test_a_one_line_number_free_result_is_not_ready() -> None:
     assert report.band != READY.key
     assert report.score <= th.CAP_SOLID
     assert 100 + sum(points for _, points, _ in report.score_breakdown) == report.score
+
+
+@pytest.mark.parametrize(
+    ("action", "i", "we"),
+    [
+        ("The job kept failing, so I pulled the logs.", 1, 0),
+        ("Then I fixed the loader.", 1, 0),
+        ("My team and I rebuilt the loader.", 0, 1),
+        ("I pulled the logs and we rolled back.", 1, 1),
+    ],
+)
+def test_each_subject_is_counted_once(action: str, i: int, we: int) -> None:
+    assert check(action=action).metrics["actions"] == {"i": i, "we": we}
