@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from . import lexicon as lx
+from .report import PART_NAMES
 
 _SEP = r"[ \t\-]+"
 _APOS = r"['\u2019]"
@@ -162,9 +163,9 @@ PROPER_NOUN_RE = re.compile(r"[ \t(\"\u201c][A-Z][A-Za-z0-9&]+")
 # --- splitting -------------------------------------------------------------------------
 # cue phrase -> (part index in PART order, weight)
 SPLIT_CUE_PART: dict[str, tuple[int, float]] = {}
-for _index, _cues in enumerate(lx.SPLIT_CUES.values()):
+for _part, _cues in lx.SPLIT_CUES.items():
     for _cue, _weight in _cues.items():
-        SPLIT_CUE_PART.setdefault(_cue, (_index, float(_weight)))
+        SPLIT_CUE_PART.setdefault(_cue, (PART_NAMES.index(_part), float(_weight)))
 I_PAST_RE = re.compile(
     r"i(?<![\w'\u2019].)[ \t]+(?:[a-z]+ed|built|wrote|led|made|ran|met|took|set)\b"
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import thresholds as th
@@ -34,7 +34,6 @@ _PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
 _PART_RANGE = range(len(PART_NAMES))
 _ACTION = _PART_INDEX["action"]
 _REFLECTION = _PART_INDEX["reflection"]
-_PHRASE_CUE_PARTS = frozenset({_PART_INDEX["situation"], _ACTION})
 _PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, strict=True))
 Hit = tuple[int, int, str]
 # Markdown or bullets that may precede a label ("**Task**", "- Result:").
@@ -155,12 +154,16 @@ def _result(
     confidence: float,
     method: str,
     found: list[Unit] | None = None,
+    quantities: list[Quantity] | None = None,
+    lex: LexHits | None = None,
 ) -> SplitResult:
     pieces: dict[str, list[str]] = {name: [] for name in PART_NAMES}
     for part, start, end in segments:
         pieces[part].append(text[start:end])
     parts = {name: _JOIN.join(chunks) for name, chunks in pieces.items()}
-    return SplitResult(parts, round(confidence, 2), method, segments, list(found or []))
+    return SplitResult(
+        parts, round(confidence, 2), method, segments, list(found or []), quantities or [], lex
+    )
 
 
 def _find_labels(text: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
@@ -243,16 +246,16 @@ def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
             segments[-1] = (name, segments[-1][1], unit.end)
         else:
             segments.append((name, unit.start, unit.end))
-    split = _result(text, segments, _confidence(cues, assignment), "cues", found)
-    return replace(split, quantities=quantities, lex=lex)
+    confidence = _confidence(cues, assignment)
+    return _result(text, segments, confidence, "cues", found, quantities, lex)
 
 
 def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float]]:
     """Per unit, per part: how well the unit fits there, from its role and cue phrases.
 
     Task, Result and Reflection take only units that state a goal, an outcome or a
-    lesson (others cost ``SPLIT_ROLE_MISMATCH``), so an answer that never states a
-    goal has no Task, and one that stops early has no Result.
+    lesson (others score below zero there, ``SPLIT_ROLE_SCORES``), so an answer that
+    never states a goal has no Task, and one that stops early has no Result.
     """
     starts = [unit.start for unit in found]
     scores = []
@@ -261,7 +264,7 @@ def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float
         scores.append(list(th.SPLIT_ROLE_SCORES[role]))
     for start, _, raw in hits:
         cue = SPLIT_CUE_PART.get(raw) or SPLIT_CUE_PART.get(normalise_phrase(raw))
-        if cue is not None and cue[0] in _PHRASE_CUE_PARTS:
+        if cue is not None:
             index = bisect_right(starts, start) - 1
             if index >= 0:
                 scores[index][cue[0]] += cue[1]
