@@ -358,14 +358,21 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
                 i_actions += 1
             else:
                 we_actions += 1
+    lo = bisect_left(scan.hit_starts, start)
+    hi = bisect_left(scan.hit_starts, end, lo)
+    clause_hits = scan.hits[lo:hi]
     first = FIRST_WORD_RE.match(low, start, end)
     if first is not None and first.start("word") not in acted:
         word = first.group("word")
         # A clause that opens with a past-tense verb continues the last subject ("I
         # profiled it and fixed the queries"), or is a note in the candidate's own voice
         # ("- rewrote the job"); an outcome verb with no subject before it is an outcome
-        # ("latency went from 1.8 s to 300 ms and stayed there").
-        if _is_action_verb(word) and (actor or word not in lx.OUTCOME_VERBS):
+        # ("latency went from 1.8 s to 300 ms and stayed there"), and so is a clause
+        # whose opening word only describes the subject of an outcome verb ("Failed
+        # payments fell 90%").
+        after = first.end("word")
+        describes = not actor and any(s >= after and "verb" in k for s, _, k in clause_hits)
+        if _is_action_verb(word) and not describes and (actor or word not in lx.OUTCOME_VERBS):
             acted.add(first.start("word"))
             if actor in ("i", ""):
                 i_actions += 1
@@ -374,9 +381,7 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
     quantity = _any_in(scan.q_starts, start, end)
     kinds: set[str] = set()
     changed = goal_met = False
-    lo = bisect_left(scan.hit_starts, start)
-    hi = bisect_left(scan.hit_starts, end, lo)
-    for hit_start, hit_end, hit_kinds in scan.hits[lo:hi] if hi > lo else ():
+    for hit_start, hit_end, hit_kinds in clause_hits:
         kinds |= hit_kinds
         if "verb" in hit_kinds and (hit_start not in acted or quantity):
             changed = True  # "churn fell"; "I cut costs by 30%" measures an action

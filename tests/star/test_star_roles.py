@@ -318,6 +318,8 @@ def test_a_one_line_number_free_result_is_not_ready() -> None:
         ("Then I fixed the loader.", 1, 0),
         ("My team and I rebuilt the loader.", 0, 1),
         ("I pulled the logs and we rolled back.", 1, 1),
+        ("Failed payments fell from 4% to 0.2% within a week.", 0, 0),
+        ("- rewrote the importer", 1, 0),
     ],
 )
 def test_each_subject_is_counted_once(action: str, i: int, we: int) -> None:
