@@ -16,20 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, TextIO
+
+from principles.seeding import load_set_data
 
 from .checker import check
 from .principles import PrincipleCues, suggest_principles
 from .report import PART_NAMES
 
-#: The principle set that ships with Storybank (the app seeds it into the database).
-BUILTIN_PRINCIPLES = (
-    Path(__file__)
-    .resolve()
-    .parents[2]
-    .joinpath("principles", "data", "amazon_leadership_principles.json")
-)
 #: Severities whose codes a verdict lists (worst first, each code once).
 _FLAGGED = ("error", "warn")
 #: Longest answer text accepted per line, in characters (the app's own field limit is lower).
@@ -39,7 +33,7 @@ MAX_TEXT_CHARS = 100_000
 @lru_cache(maxsize=1)
 def builtin_cues() -> tuple[PrincipleCues, ...]:
     """Cue words of the built-in principle set, read once."""
-    data = json.loads(BUILTIN_PRINCIPLES.read_text(encoding="utf-8"))
+    data = load_set_data()  # the Amazon set, as the app seeds it into its database
     return tuple(
         PrincipleCues(key=item["slug"], name=item["name"], cues=tuple(item.get("keywords", ())))
         for item in data["principles"]
