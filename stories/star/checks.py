@@ -368,6 +368,7 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
         if unit.role == "outcome" or (
             not from_text
             and unit.role not in ("lesson", "goal")
+            and not unit.forecast
             and quantity.kind in _OUTCOME_KINDS
         ):
             found.append(quantity)

@@ -882,6 +882,16 @@ GOAL_CUES = (
     "i took ownership of",
     "i owned",
     "i was the owner",
+    # present tense, as prep notes say it ("I own night-shift QA", "I'm the on-call owner")
+    "i own",
+    "i'm the owner",
+    "i am the owner",
+    "i'm responsible",
+    "i am responsible",
+    "i'm in charge",
+    "i am in charge",
+    "owner for",
+    "owner of",
     "i was the dri",
     "i stepped up to",
     "i offered to",
@@ -1779,6 +1789,10 @@ COMPLETION_WORDS = (
     "signed off",
 )
 # Modal verbs that turn an outcome into a prediction ("that would cut waits in half").
+# Words before a count that make it the size of a change ("from 40 to 5", "down by 3").
+CHANGE_PREPOSITIONS = frozenset({"to", "by", "from", "under", "below", "than", "over", "above"})
+# People counted as a group ("the six of us"): a group size, not an amount.
+GROUP_PRONOUNS = ("of us", "of them")
 PREDICTION_MODALS = ("would", "could", "might", "will", "should", "'ll", "going to")
 # Verbs that open a Task typed as an instruction ("Cut SaaS costs.", "Get p95 under 2 s").
 TASK_VERBS = frozenset(

@@ -187,6 +187,10 @@ LETTER_LABEL_RE = re.compile(
 ARROWS = ("->", "=>", "\u2192")
 ARROW_BEFORE_RE = re.compile(r"[0-9][^\n>\u2192]{0,24}$")
 ARROW_AFTER_RE = re.compile(r"[ \t~<>]*[$€£]?[0-9]")
+# A comparison word with a figure after it; ARROW_BEFORE_RE finds the figure before it.
+COMPARISON_RE = re.compile(
+    r"[vc](?<![\w][vc])(?:s\.?|ersus|ompared (?:with|to))(?=[ \t]+(?:about |around |~)?[$€£]?[0-9])"
+)
 # A signed figure states a change ("+15%", "\u22123 pts"); "up"/"down" + figure is a role cue.
 SIGNED_CHANGE_RE = re.compile(r"[+\u2212](?<![\w.][+\u2212])[0-9]")
 

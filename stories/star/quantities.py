@@ -36,6 +36,7 @@ _MONTHS = frozenset(month for name in lx.MONTHS for month in (name, name + "."))
 _TEAM_WORDS = frozenset(lx.TEAM_WORDS)
 _CURRENCY_WORDS = frozenset(lx.CURRENCY_WORDS)
 _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"})
+_GROUP_PRONOUNS = lx.GROUP_PRONOUNS
 _TEAM_TAILS = (" of", *(f" {word}" for word in _APPROXIMATELY))
 # The token after a number word decides whether a regex needs to look further.
 _NEXT_TOKEN_RE = re.compile(r"[ \t]*-?[ \t]*([a-z%\u00d7]+)")
@@ -191,6 +192,8 @@ def _numeric(text: str, low: str, token: re.Match[str]) -> Quantity | None:
     if kind is None and currency is None:
         if last in _MONTHS or MONTH_AFTER_RE.match(low, end) or _is_team_size(previous):
             return None  # March 3, 3 March, a team of 6
+        if _is_group(low, end):
+            return None  # 6 of us
         if _is_year_digits(number) and next_word not in lx.COUNT_NOUNS:
             return None
         if _is_version_or_name(text, start, number):
@@ -286,4 +289,17 @@ def _number_word(
         _words_before(low, start)
     ):
         return None, chain_end  # "a team of six"
+    if qkind == "count" and _is_group(low, end):
+        return None, chain_end  # "the six of us"
     return Quantity(start, end, text[start:end], qkind), chain_end
+
+
+def _is_group(low: str, end: int) -> bool:
+    """ "six of us", "all 4 of them": people counted as a group, not an amount."""
+    if low[end : end + 1].isalnum():
+        return False
+    return any(
+        low.startswith(group, end + 1)
+        and not low[end + 1 + len(group) : end + 2 + len(group)].isalnum()
+        for group in _GROUP_PRONOUNS
+    )

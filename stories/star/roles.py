@@ -28,6 +28,7 @@ from .patterns import (
     ARROW_AFTER_RE,
     ARROW_BEFORE_RE,
     ARROWS,
+    COMPARISON_RE,
     SIGNED_CHANGE_RE,
     STATE_AFTER_NOW_RE,
     STATE_BEFORE_COMPARATIVE_RE,
@@ -127,10 +128,23 @@ class Unit:
     measured: bool = False  # an outcome with a quantity in it
     team_effort: bool = False
     quantity: bool = False  # a quantity anywhere in the unit
+    forecast: bool = False  # a prediction ("it will save $300k"): never part of an outcome
 
     def shifted(self, by: int) -> Unit:
         """The same unit, its offsets moved by ``by`` (into another text)."""
-        return self._spanning(self.start + by, self.end + by)
+        return Unit(
+            self.start + by,
+            self.end + by,
+            self.role,
+            self.i_actions,
+            self.we_actions,
+            self.hypothetical,
+            self.concrete,
+            self.measured,
+            self.team_effort,
+            self.quantity,
+            self.forecast,
+        )
 
     def extended(self, end: int) -> Unit:
         """The same unit, running on to ``end``."""
@@ -148,6 +162,7 @@ class Unit:
             self.measured,
             self.team_effort,
             self.quantity,
+            self.forecast,
         )
 
 
@@ -162,7 +177,9 @@ class _Scan:
     actor_starts: list[int]
     cuts: list[int]
     q_starts: list[int]
+    quantities: list[Quantity]
     changes: list[int]  # where an arrow or a signed figure states a change
+    comparisons: list[int]  # where two figures are compared ("0 vs 7"): a change if no one acts
 
 
 def units(
@@ -178,10 +195,11 @@ def units(
         merged: list[Unit] = []
         actor = ""  # who acted last in the sentence, for a clause with no subject
         for start, end in _pieces(scan, sent_start, sent_end):
-            if merged and merged[-1].role != "filler" and _inert(scan, start, end):
+            first = FIRST_WORD_RE.match(low, start, end)
+            if merged and merged[-1].role != "filler" and _inert(scan, start, end, first):
                 merged[-1] = merged[-1].extended(end)  # plain context: it joins
                 continue
-            unit, actor = _classify(scan, start, end, actor)
+            unit, actor = _classify(scan, start, end, actor, first)
             if merged and _joins(merged[-1], unit, low):
                 merged[-1] = _merge(merged[-1], unit)
             else:
@@ -235,6 +253,11 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
                 changes.append(at)
             at = low.find(arrow, at + 1)
     changes.sort()
+    comparisons = [
+        m.start()
+        for m in COMPARISON_RE.finditer(low)
+        if ARROW_BEFORE_RE.search(low, max(0, m.start() - 26), m.start())
+    ]
     return _Scan(
         low,
         hits,
@@ -243,11 +266,28 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         [start for start, _, _ in actors],
         cuts,
         [q.start for q in quantities],
+        quantities,
         changes,
+        comparisons,
     )
 
 
-def _inert(scan: _Scan, start: int, end: int) -> bool:
+def _sizes_change(scan: _Scan, start: int, end: int) -> bool:
+    """Whether a quantity in the clause says how much something changed ("by 30%",
+    "from 40 to 5"), not only how many things were touched ("cut two of the filters")."""
+    index = bisect_left(scan.q_starts, start)
+    for quantity in scan.quantities[index:]:
+        if quantity.start >= end:
+            break
+        if quantity.kind != "count":
+            return True
+        before = _PREVIOUS_WORD_RE.search(scan.low, max(0, quantity.start - 24), quantity.start)
+        if before is not None and before.group(1) in lx.CHANGE_PREPOSITIONS:
+            return True
+    return False
+
+
+def _inert(scan: _Scan, start: int, end: int, first: re.Match[str] | None) -> bool:
     """True when a clause holds no cue, subject, figure or leading verb: plain context."""
     if _any_in(scan.actor_starts, start, end) or _any_in(scan.q_starts, start, end):
         return False
@@ -257,7 +297,6 @@ def _inert(scan: _Scan, start: int, end: int) -> bool:
     hi = bisect_left(scan.hit_starts, end, lo)
     if any(not kinds <= _INERT_KINDS for _, _, kinds in scan.hits[lo:hi]):
         return False
-    first = FIRST_WORD_RE.match(scan.low, start, end)
     return first is None or not _is_action_verb(first.group("word"))
 
 
@@ -310,7 +349,7 @@ def _joins(previous: Unit, unit: Unit, low: str) -> bool:
     if previous.role == "filler" or unit.role == "filler":
         return False
     if unit.role == "context":
-        return True
+        return not unit.forecast  # a forecast stands alone: its figures measure nothing yet
     return low.count(" ", unit.start, unit.end) + 1 < _MIN_UNIT_WORDS
 
 
@@ -328,6 +367,7 @@ def _merge(first: Unit, second: Unit) -> Unit:
         role == "outcome" and quantity,
         first.team_effort or second.team_effort,
         quantity,
+        role == "context" and (first.forecast or second.forecast),
     )
 
 
@@ -338,10 +378,13 @@ def _stronger(a: str, b: str) -> str:
     return a if _PRIORITY[a] >= _PRIORITY[b] else b
 
 
-def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]:
+def _classify(
+    scan: _Scan, start: int, end: int, actor: str, first: re.Match[str] | None
+) -> tuple[Unit, str]:
     """The unit ``low[start:end]`` and who acts last in it (for the next clause).
 
-    ``actor`` is the last subject seen in the sentence ("i", "we" or "" for none).
+    ``actor`` is the last subject seen in the sentence ("i", "we" or "" for none);
+    ``first`` is the clause's ``FIRST_WORD_RE`` match.
     """
     low = scan.low
     i_actions = we_actions = hypothetical = 0
@@ -361,7 +404,6 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
     lo = bisect_left(scan.hit_starts, start)
     hi = bisect_left(scan.hit_starts, end, lo)
     clause_hits = scan.hits[lo:hi]
-    first = FIRST_WORD_RE.match(low, start, end)
     if first is not None and first.start("word") not in acted:
         word = first.group("word")
         # A clause that opens with a past-tense verb continues the last subject ("I
@@ -383,8 +425,11 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
     changed = goal_met = False
     for hit_start, hit_end, hit_kinds in clause_hits:
         kinds |= hit_kinds
-        if "verb" in hit_kinds and (hit_start not in acted or quantity):
-            changed = True  # "churn fell"; "I cut costs by 30%" measures an action
+        if "verb" in hit_kinds and (
+            hit_start not in acted or (quantity and _sizes_change(scan, start, end))
+        ):
+            # "churn fell"; "I cut costs by 30%" measures an action, "I cut two filters" not
+            changed = True
             if "completion" not in hit_kinds:
                 kinds.add("change")  # more than "it shipped"
         if "direction" in hit_kinds and quantity and _direction(scan, hit_start, end):
@@ -394,7 +439,7 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
             goal_met = True
         if "modal" in hit_kinds and _next_word(low, hit_end, end) != "have":
             kinds.add("prediction")  # "that would cut it in half"; "would have" is past
-    if _any_in(scan.changes, start, end):
+    if _any_in(scan.changes, start, end) or (not acted and _any_in(scan.comparisons, start, end)):
         changed = True
         kinds.add("change")
     if "more" in kinds and quantity:
@@ -414,6 +459,7 @@ def _classify(scan: _Scan, start: int, end: int, actor: str) -> tuple[Unit, str]
         role == "outcome" and quantity,
         "team" in kinds,
         quantity,
+        role == "context" and "prediction" in kinds,
     )
     return unit, actor
 

@@ -78,7 +78,8 @@ class SplitResult:
                 i_spans=i_spans,
                 we_spans=pairs["we_spans"][part],
                 i_subjects=sum(
-                    normalise_phrase(text[s:e].lower()) in I_SUBJECT_FORMS for s, e in i_spans
+                    e - s == 1 or normalise_phrase(text[s:e].lower()) in I_SUBJECT_FORMS
+                    for s, e in i_spans
                 ),
                 hedges=pairs["hedges"][part],
                 hypotheticals=pairs["hypotheticals"][part],
@@ -95,15 +96,18 @@ class SplitResult:
     ) -> dict[str, list[T]]:
         """Items (sorted by start) that lie inside a part's segments, moved into its text."""
         found: dict[str, list[T]] = {name: [] for name in PART_NAMES}
+        if not items:
+            return found
+        bounds = [_bounds(item) for item in items]
         offsets = dict.fromkeys(PART_NAMES, 0)
-        index = 0
+        index, count = 0, len(items)
         for part, start, end in self.segments:
             delta = offsets[part] - start
-            while index < len(items) and _bounds(items[index])[0] < end:
-                item = items[index]
-                first, last = _bounds(item)
+            into = found[part]
+            while index < count and bounds[index][0] < end:
+                first, last = bounds[index]
                 if first >= start and last <= end:
-                    found[part].append(shift(item, delta))
+                    into.append(shift(items[index], delta) if delta else items[index])
                 index += 1
             offsets[part] += end - start + len(_JOIN)
         return found
@@ -206,18 +210,63 @@ def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
         return None
     segments: list[tuple[str, int, int]] = []
     preamble = _stripped(text, 0, labels[0][0])
-    if preamble is not None and not any(part == "situation" for _, _, part in labels):
+    labelled = {part for _, _, part in labels}
+    if preamble is not None and not labelled & {"situation", "task", "action"}:
+        # Labels only for the end ("R:", "lesson:"): the notes before them tell the
+        # setup and the actions unlabelled, so their clauses' roles split them.
+        segments += _preamble_by_roles(text, *preamble)
+    elif preamble is not None and "situation" not in labelled:
         segments.append(("situation", *preamble))
+    labelled_from = len(segments)
     for index, (_, content_start, part) in enumerate(labels):
         content_end = labels[index + 1][0] if index + 1 < len(labels) else len(text)
         span = _stripped(text, content_start, content_end)
         if span is not None and part:
             segments.append((part, *span))
+    if "action" not in labelled:
+        segments = _unlabelled_actions(text, segments, labelled_from=labelled_from)
     core_found = len({part for _, _, part in labels} & set(CORE_PARTS))
     if not segments:
         return None
     confidence = th.SPLIT_LABELS_CONFIDENCE_BASE + th.SPLIT_LABELS_CONFIDENCE_PER_PART * core_found
     return _result(text, segments, confidence, "labels")
+
+
+def _preamble_by_roles(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The Situation, Task and Action segments of unlabelled notes before the first label."""
+    split = _split_by_cues(text[start:end], lower_same_length(text[start:end]), [])
+    found = [(part, s + start, e + start) for part, s, e in split.segments if part in _SETUP]
+    return found or [("situation", start, end)]
+
+
+_SETUP = ("situation", "task", "action")
+
+
+def _unlabelled_actions(
+    text: str, segments: list[tuple[str, int, int]], *, labelled_from: int
+) -> list[tuple[str, int, int]]:
+    """Notes labelled S, T and R but not A: the lines after the setup's last label line
+    are the Action ("T: my team's pipelines" then "- moved the 3 heaviest jobs").
+
+    Only a labelled section gives up lines (``segments[labelled_from:]``): text before
+    the first label (a title, a preamble) stays whole.
+    """
+    setup = [
+        i
+        for i, (part, _, _) in enumerate(segments)
+        if i >= labelled_from and part in ("situation", "task")
+    ]
+    if not setup:
+        return segments
+    index = setup[-1]
+    part, start, end = segments[index]
+    line_end = text.find("\n", start, end)
+    rest = _stripped(text, line_end, end) if line_end >= 0 else None
+    if rest is None:
+        return segments
+    head = _stripped(text, start, line_end)
+    own = [(part, *head)] if head is not None else []
+    return [*segments[:index], *own, ("action", *rest), *segments[index + 1 :]]
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -324,3 +324,75 @@ def test_a_one_line_number_free_result_is_not_ready() -> None:
 )
 def test_each_subject_is_counted_once(action: str, i: int, we: int) -> None:
     assert check(action=action).metrics["actions"] == {"i": i, "we": we}
+
+
+# --- checker 2.1: how outcomes are measured ---------------------------------------------
+
+SETUP = {
+    "situation": "Our nightly sales load kept landing after the finance team's morning review.",
+    "task": "My goal was to get the load in before 7 am every day of the peak season.",
+    "action": ACTION,
+}
+
+
+@pytest.mark.parametrize(
+    ("result", "quantified"),
+    [
+        # a group of people is a size, not an amount
+        ("The six of us finished the last cutover on the final weekend of June.", False),
+        ("All 4 of them signed off on the new runbook.", False),
+        ("Three of the four regional teams adopted the runbook within a month.", True),
+        # what was removed or added is the size of the fix; "by", "from ... to" size a change
+        ("I cut two of the filters and the export shipped in the spring release.", False),
+        ("I cut the backlog from 40 tickets to 5 in three weeks.", True),
+        ("I cut cloud costs by 30% in a quarter.", True),
+        # a forecast measures nothing yet, even beside a real outcome
+        (
+            "The model was adopted, and finance estimates it will reduce overstock by $300k.",
+            False,
+        ),
+        ("Revenue grew 5% in the first quarter and it will keep growing.", True),
+        # two figures compared, with no one acting, state a change
+        ("0 missed SLAs in Nov-Dec vs 7 the year before.", True),
+        ("I ran 4 queries vs 1 in the old report.", False),
+    ],
+)
+def test_a_number_counts_only_when_it_measures_the_outcome(result: str, quantified: bool) -> None:
+    assert check(**SETUP, result=result).quantified is quantified
+    text = "\n\n".join([*SETUP.values(), result])
+    assert check(text=text).quantified is quantified
+
+
+def test_notes_labelled_without_an_action_label_keep_their_action_bullets() -> None:
+    notes = (
+        "S: the daily sales table landed late seven times last peak, and the CFO noticed\n"
+        "T: my team's pipelines, I'm the on-call owner for peak\n"
+        "- moved the three heaviest jobs two hours earlier\n"
+        "- added a retry and a backfill runbook anyone on the team can run\n"
+        "R: 0 missed SLAs this peak vs 7 the year before"
+    )
+    report = check(text=notes)
+    assert report.split_method == "labels"
+    assert report.parts["task"] == "my team's pipelines, I'm the on-call owner for peak"
+    assert report.parts["action"].startswith("- moved the three heaviest jobs")
+    assert report.missing_parts == []
+    assert report.quantified is True
+
+
+def test_notes_labelled_only_at_the_end_split_their_beginning_by_roles() -> None:
+    notes = (
+        "Pricing model\n"
+        "- ops finance, 3 regions each with its own pricing spreadsheet and discount rules\n"
+        "- my goal: one model for all regions before the yearly planning\n"
+        "- built it in Python on 2M rows of order history\n"
+        "- walked each regional lead through their own numbers\n"
+        "R: adopted for the FY24 plan, and discount disputes fell from 30 a month to 4\n"
+        "lesson: get regional buy-in early"
+    )
+    report = check(text=notes)
+    assert report.split_method == "labels"
+    assert "my goal" in report.parts["task"]
+    assert report.parts["action"].startswith("built it in Python")
+    assert "3 regions" in report.parts["situation"]
+    assert report.missing_parts == []
+    assert report.quantified is True
