@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "principles",
     "stories",
+    "planning",
     "practice",
     "exchange",
 ]

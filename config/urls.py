@@ -10,8 +10,9 @@ from accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("principles/questions/", include("planning.question_urls")),
     path("principles/", include("principles.urls")),
-    path("coverage/", include("principles.coverage_urls")),
+    path("coverage/", include("planning.grid_urls")),
     path("practice/", include("practice.urls")),
     path("stories/", include("stories.urls")),
     path("bank/", include("exchange.urls")),

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from common.http import load_then_allow, parse_id
+from planning import selectors as planning_selectors
+from planning.matcher import rank_stories
 from practice import scheduling, selectors, services
 from practice.charts import progress_chart
 from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
 from practice.models import PracticeRound, RoundFollowUp, RoundStatus
 from practice.picker import pick_question, weakest_principle
-from principles import selectors as principle_selectors
-from principles.matcher import rank_stories
 from principles.models import Question
 from stories import jobs
 from stories.models import Story
@@ -38,7 +38,7 @@ def _own_followup(request: HttpRequest, pk: int, followup_pk: int) -> RoundFollo
 @require_http_methods(["GET"])
 def practice_home(request: HttpRequest) -> HttpResponse:
     """Start a round; see what is due and how practice is going."""
-    target = principle_selectors.coverage_target(user=request.user)
+    target = planning_selectors.coverage_target(user=request.user)
     today = timezone.localdate()
     items = list(selectors.review_items(user=request.user)[:12])
     context = {
@@ -57,7 +57,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def practice_start(request: HttpRequest) -> HttpResponse:
     """Pick the principle and a question not asked recently, and open a round."""
-    visible = principle_selectors.user_principles_for_matching(user=request.user)
+    visible = planning_selectors.user_principles_for_matching(user=request.user)
     form = StartForm(request.POST, principle_ids=visible.values_list("pk", flat=True))
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -79,8 +79,8 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         last = selectors.last_practised(user=request.user)
         principle = min(chosen, key=lambda p: (p.pk in last, last.get(p.pk)))
     else:
-        target = principle_selectors.coverage_target(user=request.user)
-        grid = principle_selectors.coverage_grid(user=request.user, target=target)
+        target = planning_selectors.coverage_target(user=request.user)
+        grid = planning_selectors.coverage_grid(user=request.user, target=target)
         weakest = weakest_principle(grid.rows, selectors.last_practised(user=request.user))
         if weakest is None:
             raise Http404("No principles to practise.")
@@ -103,8 +103,8 @@ def _story_matches(request: HttpRequest, practice_round: PracticeRound) -> list:
     return rank_stories(
         practice_round.question_text,
         practice_round.principle,
-        principle_selectors.story_texts(user=request.user),
-        principle_selectors.weights_for(user=request.user, principle=practice_round.principle),
+        planning_selectors.story_texts(user=request.user),
+        planning_selectors.weights_for(user=request.user, principle=practice_round.principle),
     )
 
 
@@ -229,7 +229,7 @@ def history(request: HttpRequest) -> HttpResponse:
     rounds = selectors.history(user=request.user, principle_id=principle_id, story_id=story_id)
     context = {
         "rounds": list(rounds[:50]),
-        "principles": principle_selectors.coverage_target(user=request.user).all_principles,
+        "principles": planning_selectors.coverage_target(user=request.user).all_principles,
         "stories": list(
             Story.objects.owned_by(request.user).order_by("title").values_list("pk", "title")
         ),

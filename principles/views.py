@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 from common.http import load_then_allow
 from principles import selectors, services
 from principles.forms import PrincipleForm, PrincipleSetForm
-from principles.matcher import guess_principle, rank_stories
-from principles.models import Principle, PrincipleSet, Question
+from principles.models import Principle, PrincipleSet
 
 
 def _visible_set(request: HttpRequest, slug: str) -> PrincipleSet:
@@ -24,10 +23,6 @@ def _own_set(request: HttpRequest, slug: str) -> PrincipleSet:
 
 def _own_set_for_new_principle(request: HttpRequest, set_slug: str) -> PrincipleSet:
     return selectors.set_get(user=request.user, slug=set_slug, owned=True)
-
-
-def _visible_question(request: HttpRequest, pk: int) -> Question:
-    return selectors.question_get(user=request.user, pk=pk)
 
 
 def _visible_principle(request: HttpRequest, set_slug: str, slug: str) -> Principle:
@@ -153,38 +148,3 @@ def principle_delete(request: HttpRequest, principle: Principle) -> HttpResponse
         return redirect("principles:set_detail", slug=principle.principle_set.slug)
     context = {"principle": principle, "principle_set": principle.principle_set}
     return render(request, "principles/principle_confirm_delete.html", context)
-
-
-def _answer_with(request: HttpRequest, question: str, principle: Principle | None) -> list:
-    return rank_stories(
-        question,
-        principle,
-        selectors.story_texts(user=request.user),
-        selectors.weights_for(user=request.user, principle=principle),
-    )
-
-
-@load_then_allow(_visible_question, "GET")
-def question_detail(request: HttpRequest, question: Question) -> HttpResponse:
-    """A bank question and the three stories to answer it with, with reasons."""
-    principle = question.principle
-    context = {
-        "question_text": question.text,
-        "question": question,
-        "principle": principle,
-        "matches": _answer_with(request, question.text, principle),
-    }
-    return render(request, "principles/question_detail.html", context)
-
-
-@require_http_methods(["GET"])
-def question_match(request: HttpRequest) -> HttpResponse:
-    """Rank my stories for a question I type (its principle is guessed from its words)."""
-    text = request.GET.get("q", "").strip()[:500]
-    principle = None
-    matches: list = []
-    if text:
-        principle = guess_principle(text, selectors.user_principles_for_matching(user=request.user))
-        matches = _answer_with(request, text, principle)
-    context = {"question_text": text, "question": None, "principle": principle, "matches": matches}
-    return render(request, "principles/question_detail.html", context)

@@ -8,13 +8,21 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from principles.coverage import next_weight
 from principles.models import Principle
 from stories import scoring
 from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision, Weight
 
 #: Story fields a form or an import may set directly.
 EDITABLE_FIELDS = (*CONTENT_FIELDS, "happened_on", "organisation", "role")
+
+
+#: The order a mapping cycles through when its grid cell is clicked.
+_CYCLE = {None: "primary", "primary": "secondary", "secondary": None}
+
+
+def next_weight(current: str | None) -> str | None:
+    """none -> primary -> secondary -> none."""
+    return _CYCLE.get(current)
 
 
 def _apply_fields(

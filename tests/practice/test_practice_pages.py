@@ -194,7 +194,7 @@ def test_several_principles_take_turns_least_recently_practised_first(client_for
 def test_practise_one_bank_question_from_its_page(client_for, user, dive):
     question = dive.questions.last()
     client = client_for(user)
-    page = client.get(reverse("principles:question_detail", args=[question.pk])).content.decode()
+    page = client.get(reverse("questions:detail", args=[question.pk])).content.decode()
     assert "Practise this question" in page
     client.post(reverse("practice:start"), {"mode": "question", "question": question.pk})
     practice_round = PracticeRound.objects.get()

@@ -112,7 +112,7 @@ def owned_objects(
         ("principles", "slug"): custom.slug,
         ("principles", "set_slug"): custom.slug,
         ("principles", "principle_slug"): principle.slug,
-        ("principles", "pk"): principle.questions.get().pk,
+        ("questions", "pk"): principle.questions.get().pk,
     }
 
 

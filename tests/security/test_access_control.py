@@ -24,7 +24,7 @@ def test_the_generated_list_holds_every_kind_of_object():
         "stories:detail", "stories:edit", "stories:delete", "stories:revision_restore",
         "stories:followup_job", "stories:followup_answer", "practice:round", "practice:answer",
         "practice:followup", "principles:set_detail", "principles:set_edit",
-        "principles:set_delete", "principles:principle_edit", "principles:question_detail",
+        "principles:set_delete", "principles:principle_edit", "questions:detail",
     } <= names  # fmt: skip
     assert not any(str(route).startswith("admin:") for route in all_routes())
 

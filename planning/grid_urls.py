@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from principles import coverage_views as views
+from planning import grid_views as views
 
 app_name = "coverage"
 

@@ -13,7 +13,7 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from principles.coverage import STRETCHED_OVER, Grid, PrincipleRow, StoryColumn
+from planning.coverage import STRETCHED_OVER, Grid, PrincipleRow, StoryColumn
 from stories.scoring import score_style
 
 _SYMBOL = {"primary": "P", "secondary": "S", None: "·"}

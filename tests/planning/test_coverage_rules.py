@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from principles.coverage import COVERED, COVERED_SCORE, GAP, THIN, build_grid, next_weight
+from planning.coverage import COVERED, COVERED_SCORE, GAP, THIN, build_grid
+from stories.services import next_weight
 from stories.star.bands import READY
 
 

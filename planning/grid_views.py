@@ -12,15 +12,17 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import parse_id
-from principles import selectors, services
-from principles.coverage import Grid
-from principles.coverage_html import (
+from planning import selectors
+from planning.coverage import Grid
+from planning.grid_html import (
     column_head,
     column_heads,
     column_lookups,
     row_html,
     rows_html,
 )
+from principles import selectors as principle_selectors
+from principles import services as principle_services
 from stories import selectors as story_selectors
 from stories import services as story_services
 
@@ -104,10 +106,10 @@ def set_target(request: HttpRequest) -> HttpResponse:
             "chosen": {p.pk for p in target.principles} if target.subset else set(),
         }
         return render(request, "coverage/target.html", context)
-    principle_set = selectors.set_get(user=request.user, slug=request.POST.get("set", ""))
+    principle_set = principle_selectors.set_get(user=request.user, slug=request.POST.get("set", ""))
     wanted = {parse_id(v) for v in request.POST.getlist("principles")} - {None}
     principles = [p for p in principle_set.principles.all() if p.pk in wanted]
-    services.coverage_target_set(
+    principle_services.coverage_target_set(
         user=request.user, principle_set=principle_set, principles=principles
     )
     what = f"{len(principles)} principles of " if principles else ""

@@ -25,13 +25,6 @@ COVERED_SCORE = READY.low
 STRETCHED_OVER = 4
 
 GAP, THIN, COVERED = "gap", "thin", "covered"
-#: The order a mapping cycles through when its cell is clicked.
-CYCLE = {None: "primary", "primary": "secondary", "secondary": None}
-
-
-def next_weight(current: str | None) -> str | None:
-    """none -> primary -> secondary -> none."""
-    return CYCLE.get(current)
 
 
 @dataclass(frozen=True)

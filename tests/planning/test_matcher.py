@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from principles.matcher import StoryText, guess_principle, rank_stories
+from planning.matcher import StoryText, guess_principle, rank_stories
 from principles.models import Principle, Question
 from principles.services import principle_save, principle_set_create
 from stories.services import story_archive, story_set_principles
@@ -78,7 +78,7 @@ def test_question_page_answers_with_top_three(client_for, user, amazon):
     archived = StoryFactory(owner=user, title="Archived one")
     story_set_principles(story=archived, mappings={customer.pk: "primary"})
     story_archive(story=archived)
-    response = client_for(user).get(reverse("principles:question_detail", args=[question.pk]))
+    response = client_for(user).get(reverse("questions:detail", args=[question.pk]))
     matches = response.context["matches"]
     assert [m.story.title for m in matches][:2] == ["Story 1", "Story 0"]
     assert len(matches) <= 3
@@ -96,7 +96,7 @@ def test_question_page_query_count_is_fixed(client_for, user, amazon):
             story = StoryFactory(owner=user)
             story_set_principles(story=story, mappings={question.principle_id: "primary"})
         with CaptureQueriesContext(connection) as ctx:
-            client.get(reverse("principles:question_detail", args=[question.pk]))
+            client.get(reverse("questions:detail", args=[question.pk]))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
@@ -107,7 +107,7 @@ def test_typed_question_guesses_the_principle(client_for, user, amazon):
     story = StoryFactory(owner=user, title="Halved the GPU budget")
     story_set_principles(story=story, mappings={frugality.pk: "primary"})
     response = client_for(user).get(
-        reverse("principles:question_match"), {"q": "Tell me about a time you cut costs"}
+        reverse("questions:match"), {"q": "Tell me about a time you cut costs"}
     )
     assert response.context["principle"] == frugality
     assert [m.story.title for m in response.context["matches"]] == ["Halved the GPU budget"]
@@ -121,7 +121,7 @@ def test_questions_of_another_users_set_are_404_and_stories_stay_private(
     secret = principle_save(principle_set=secret_set, name="Grit", questions=["Secret Q?"])
     question = secret.questions.get()
     client = client_for(user)
-    assert client.get(reverse("principles:question_detail", args=[question.pk])).status_code == 404
+    assert client.get(reverse("questions:detail", args=[question.pk])).status_code == 404
     StoryFactory(owner=other_user, title="Their cost story", result="Cut costs by 40%.")
-    response = client.get(reverse("principles:question_match"), {"q": "cut costs"})
+    response = client.get(reverse("questions:match"), {"q": "cut costs"})
     assert response.context["matches"] == []
