@@ -1788,11 +1788,11 @@ COMPLETION_WORDS = (
     "was merged",
     "signed off",
 )
-# Modal verbs that turn an outcome into a prediction ("that would cut waits in half").
 # Words before a count that make it the size of a change ("from 40 to 5", "down by 3").
 CHANGE_PREPOSITIONS = frozenset({"to", "by", "from", "under", "below", "than", "over", "above"})
 # People counted as a group ("the six of us"): a group size, not an amount.
-GROUP_PRONOUNS = ("of us", "of them")
+GROUP_PRONOUNS = ("us", "them")
+# Modal verbs that turn an outcome into a prediction ("that would cut waits in half").
 PREDICTION_MODALS = ("would", "could", "might", "will", "should", "'ll", "going to")
 # Verbs that open a Task typed as an instruction ("Cut SaaS costs.", "Get p95 under 2 s").
 TASK_VERBS = frozenset(

@@ -187,6 +187,8 @@ LETTER_LABEL_RE = re.compile(
 ARROWS = ("->", "=>", "\u2192")
 ARROW_BEFORE_RE = re.compile(r"[0-9][^\n>\u2192]{0,24}$")
 ARROW_AFTER_RE = re.compile(r"[ \t~<>]*[$€£]?[0-9]")
+# "of us", "of them" right after a number: people counted as a group ("the six of us").
+GROUP_AFTER_RE = re.compile(rf"[^a-z0-9]of (?:{_alt(lx.GROUP_PRONOUNS)})(?![a-z0-9])")
 # A comparison word with a figure after it; ARROW_BEFORE_RE finds the figure before it.
 COMPARISON_RE = re.compile(
     r"[vc](?<![\w][vc])(?:s\.?|ersus|ompared (?:with|to))(?=[ \t]+(?:about |around |~)?[$€£]?[0-9])"

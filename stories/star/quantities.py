@@ -16,6 +16,7 @@ from .patterns import (
     AFTER_UNIT_RE,
     CURRENCY_AFTER_RE,
     FROM_TO_RE,
+    GROUP_AFTER_RE,
     LEX_KINDS,
     LEX_RE,
     MONTH_AFTER_RE,
@@ -36,7 +37,6 @@ _MONTHS = frozenset(month for name in lx.MONTHS for month in (name, name + "."))
 _TEAM_WORDS = frozenset(lx.TEAM_WORDS)
 _CURRENCY_WORDS = frozenset(lx.CURRENCY_WORDS)
 _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"})
-_GROUP_PRONOUNS = lx.GROUP_PRONOUNS
 _TEAM_TAILS = (" of", *(f" {word}" for word in _APPROXIMATELY))
 # The token after a number word decides whether a regex needs to look further.
 _NEXT_TOKEN_RE = re.compile(r"[ \t]*-?[ \t]*([a-z%\u00d7]+)")
@@ -296,10 +296,4 @@ def _number_word(
 
 def _is_group(low: str, end: int) -> bool:
     """ "six of us", "all 4 of them": people counted as a group, not an amount."""
-    if low[end : end + 1].isalnum():
-        return False
-    return any(
-        low.startswith(group, end + 1)
-        and not low[end + 1 + len(group) : end + 2 + len(group)].isalnum()
-        for group in _GROUP_PRONOUNS
-    )
+    return GROUP_AFTER_RE.match(low, end) is not None

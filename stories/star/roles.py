@@ -112,6 +112,7 @@ _FILLER_MAX_CHARS = 48
 _FILLER_MAX_WORDS = 6
 _CONCRETE_MIN_WORDS = 6
 _DIRECTION_REACH = 32  # characters after "up"/"down" in which its figure must start
+_FIGURE_BEFORE_REACH = 26  # characters before an arrow or "vs" in which a figure must stand
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +133,7 @@ class Unit:
 
     def shifted(self, by: int) -> Unit:
         """The same unit, its offsets moved by ``by`` (into another text)."""
-        return Unit(
-            self.start + by,
-            self.end + by,
-            self.role,
-            self.i_actions,
-            self.we_actions,
-            self.hypothetical,
-            self.concrete,
-            self.measured,
-            self.team_effort,
-            self.quantity,
-            self.forecast,
-        )
+        return self._spanning(self.start + by, self.end + by)
 
     def extended(self, end: int) -> Unit:
         """The same unit, running on to ``end``."""
@@ -247,16 +236,16 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     for arrow in ARROWS:
         at = low.find(arrow)
         while at >= 0:
-            if ARROW_BEFORE_RE.search(low, max(0, at - 26), at) and ARROW_AFTER_RE.match(
-                low, at + len(arrow)
-            ):
+            if ARROW_BEFORE_RE.search(
+                low, max(0, at - _FIGURE_BEFORE_REACH), at
+            ) and ARROW_AFTER_RE.match(low, at + len(arrow)):
                 changes.append(at)
             at = low.find(arrow, at + 1)
     changes.sort()
     comparisons = [
         m.start()
         for m in COMPARISON_RE.finditer(low)
-        if ARROW_BEFORE_RE.search(low, max(0, m.start() - 26), m.start())
+        if ARROW_BEFORE_RE.search(low, max(0, m.start() - _FIGURE_BEFORE_REACH), m.start())
     ]
     return _Scan(
         low,

@@ -78,6 +78,7 @@ class SplitResult:
                 i_spans=i_spans,
                 we_spans=pairs["we_spans"][part],
                 i_subjects=sum(
+                    # a one-letter span can only be "I", always a subject
                     e - s == 1 or normalise_phrase(text[s:e].lower()) in I_SUBJECT_FORMS
                     for s, e in i_spans
                 ),
@@ -225,7 +226,7 @@ def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
             segments.append((part, *span))
     if "action" not in labelled:
         segments = _unlabelled_actions(text, segments, labelled_from=labelled_from)
-    core_found = len({part for _, _, part in labels} & set(CORE_PARTS))
+    core_found = len(labelled & set(CORE_PARTS))
     if not segments:
         return None
     confidence = th.SPLIT_LABELS_CONFIDENCE_BASE + th.SPLIT_LABELS_CONFIDENCE_PER_PART * core_found
