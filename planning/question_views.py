@@ -46,7 +46,9 @@ def question_match(request: HttpRequest) -> HttpResponse:
     principle = None
     matches: list = []
     if text:
-        principle = guess_principle(text, selectors.user_principles_for_matching(user=request.user))
+        principle = guess_principle(
+            text, principle_selectors.user_principles_for_matching(user=request.user)
+        )
         matches = _answer_with(request, text, principle)
     context = {"question_text": text, "question": None, "principle": principle, "matches": matches}
     return render(request, "principles/question_detail.html", context)

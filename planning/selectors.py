@@ -142,10 +142,3 @@ def weights_for(*, user, principle: Principle | None) -> dict[int, str]:
             principle=principle, story__owner=user, story__archived_at__isnull=True
         ).values_list("story_id", "weight")
     )
-
-
-def user_principles_for_matching(*, user) -> QuerySet[Principle]:
-    """Principles of the sets the user can see (for guessing a typed question's principle)."""
-    return Principle.objects.filter(
-        principle_set__in=PrincipleSet.objects.visible_to(user)
-    ).select_related("principle_set")

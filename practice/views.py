@@ -16,6 +16,7 @@ from practice.charts import progress_chart
 from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
 from practice.models import PracticeRound, RoundFollowUp, RoundStatus
 from practice.picker import pick_question, weakest_principle
+from principles import selectors as principle_selectors
 from principles.models import Question
 from stories import jobs
 from stories.models import Story
@@ -57,7 +58,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def practice_start(request: HttpRequest) -> HttpResponse:
     """Pick the principle and a question not asked recently, and open a round."""
-    visible = planning_selectors.user_principles_for_matching(user=request.user)
+    visible = principle_selectors.user_principles_for_matching(user=request.user)
     form = StartForm(request.POST, principle_ids=visible.values_list("pk", flat=True))
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))

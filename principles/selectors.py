@@ -51,3 +51,10 @@ def question_get(*, user, pk: int) -> Question:
         ),
         pk=pk,
     )
+
+
+def user_principles_for_matching(*, user) -> QuerySet[Principle]:
+    """Principles of the sets the user can see (for guessing a typed question's principle)."""
+    return Principle.objects.filter(
+        principle_set__in=PrincipleSet.objects.visible_to(user)
+    ).select_related("principle_set")
