@@ -108,7 +108,8 @@ SENTENCE_END_RE = re.compile(
 # A full stop before a lowercase word also ends a sentence (speech-to-text writes
 # "i pulled the logs. as a result churn fell") unless the word before it is an
 # abbreviation or a single letter ("e.g. the", "approx. half").
-LOWER_SENTENCE_END_RE = re.compile(r"(?<=[A-Za-z0-9%)\]])[.!?](?=[ \t]+[a-z])")
+# The stop comes first (then the look back), so the engine skips straight to stops.
+LOWER_SENTENCE_END_RE = re.compile(r"[.!?](?<=[A-Za-z0-9%)\]][.!?])(?=[ \t]+[a-z])")
 WORD_BEFORE_STOP_RE = re.compile(r"([A-Za-z.]+)$")
 
 # --- numbers -------------------------------------------------------------------------
