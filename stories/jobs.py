@@ -8,7 +8,6 @@ the final write locks the row and gives up if another delivery already finished.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import random
 
@@ -44,14 +43,6 @@ class TransientCoachError(Exception):
 def llm_configured() -> bool:
     """True when an OpenAI-compatible server and model are configured."""
     return bool(settings.LLM_BASE_URL and settings.LLM_MODEL)
-
-
-@functools.lru_cache(maxsize=4)
-def _llm_client(llm: object):
-    """One OpenAI client per settings per process: building one costs tens of ms."""
-    from stories.coach.llm import make_client
-
-    return make_client(llm)
 
 
 def llm_settings():

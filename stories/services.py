@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
@@ -172,11 +171,6 @@ def stories_rescore(*, stories: Iterable[Story], batch_size: int = 200) -> int:
 def story_delete(*, story: Story) -> None:
     """Delete a story with its mappings and revisions."""
     story.delete()
-
-
-def month_start(value: dt.date | None) -> dt.date | None:
-    """Normalise a date to the first of its month (stories are dated by month)."""
-    return value.replace(day=1) if value else None
 
 
 def principle_ids_by_slug(*, set_slug: str) -> dict[str, int]:
