@@ -59,6 +59,7 @@ class WorkerProcess:
             **os.environ,
             **JOB_ENV,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "STORYBANK_TEST_WORKER": "1",
             "DATABASE_URL": database_url(),
             "REDIS_URL": self.broker_url,
             "LLM_BASE_URL": self.llm_url,
