@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.http import parse_id
-from planning import selectors
+from planning import selectors, services
 from planning.coverage import Grid
 from planning.grid_html import (
     column_head,
@@ -22,7 +22,6 @@ from planning.grid_html import (
     rows_html,
 )
 from principles import selectors as principle_selectors
-from principles import services as principle_services
 from stories import selectors as story_selectors
 from stories import services as story_services
 
@@ -109,7 +108,7 @@ def set_target(request: HttpRequest) -> HttpResponse:
     principle_set = principle_selectors.set_get(user=request.user, slug=request.POST.get("set", ""))
     wanted = {parse_id(v) for v in request.POST.getlist("principles")} - {None}
     principles = [p for p in principle_set.principles.all() if p.pk in wanted]
-    principle_services.coverage_target_set(
+    services.coverage_target_set(
         user=request.user, principle_set=principle_set, principles=principles
     )
     what = f"{len(principles)} principles of " if principles else ""

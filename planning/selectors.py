@@ -10,7 +10,8 @@ from django.db.models.functions import Lower
 
 from planning.coverage import Grid, build_grid
 from planning.matcher import StoryText
-from principles.models import CoverageTarget, Principle, PrincipleSet
+from planning.models import CoverageTarget
+from principles.models import Principle, PrincipleSet
 from principles.selectors import set_get
 from stories.models import Story, StoryPrinciple
 

@@ -105,21 +105,3 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class CoverageTarget(models.Model):
-    """What a user is preparing for: a principle set, or a subset of it for one role.
-
-    The coverage grid and its advice follow it. No principles chosen means the
-    whole set.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coverage_target"
-    )
-    principle_set = models.ForeignKey(PrincipleSet, on_delete=models.CASCADE)
-    principles = models.ManyToManyField(Principle, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.user} -> {self.principle_set}"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.text import slugify
 
-from principles.models import CoverageTarget, Principle, PrincipleSet, Question
+from principles.models import Principle, PrincipleSet, Question
 
 #: Slugs that would collide with the fixed parts of the principle URLs.
 RESERVED_SLUGS = frozenset({"new", "edit", "delete", "questions"})
@@ -91,17 +91,3 @@ def principle_delete(*, principle: Principle) -> None:
     if principle.principle_set.is_builtin:
         raise ValueError("Built-in sets are edited by staff in the admin.")
     principle.delete()
-
-
-@transaction.atomic
-def coverage_target_set(
-    *, user, principle_set: PrincipleSet, principles: Sequence[Principle] = ()
-) -> CoverageTarget:
-    """Aim the coverage grid at a set, or at some of its principles (none: the whole set)."""
-    if any(p.principle_set_id != principle_set.pk for p in principles):
-        raise ValueError("Every chosen principle must belong to the chosen set.")
-    target, _ = CoverageTarget.objects.update_or_create(
-        user=user, defaults={"principle_set": principle_set}
-    )
-    target.principles.set(principles)
-    return target

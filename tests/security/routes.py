@@ -13,9 +13,10 @@ from django.core import serializers
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from planning.models import CoverageTarget
 from practice.models import PracticeRound, ReviewItem, RoundFollowUp
 from practice.services import round_add_rules_followups, round_start, round_submit_answer
-from principles.models import CoverageTarget, Principle, PrincipleSet, Question
+from principles.models import Principle, PrincipleSet, Question
 from principles.services import principle_save, principle_set_create
 from stories.jobs import followup_job_start
 from stories.models import FollowUp, FollowUpJob, Story, StoryPrinciple, StoryRevision

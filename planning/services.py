@@ -1,0 +1,24 @@
+"""Writes for planning: the coverage target."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from planning.models import CoverageTarget
+from principles.models import Principle, PrincipleSet
+
+
+@transaction.atomic
+def coverage_target_set(
+    *, user, principle_set: PrincipleSet, principles: Sequence[Principle] = ()
+) -> CoverageTarget:
+    """Aim the coverage grid at a set, or at some of its principles (none: the whole set)."""
+    if any(p.principle_set_id != principle_set.pk for p in principles):
+        raise ValueError("Every chosen principle must belong to the chosen set.")
+    target, _ = CoverageTarget.objects.update_or_create(
+        user=user, defaults={"principle_set": principle_set}
+    )
+    target.principles.set(principles)
+    return target
