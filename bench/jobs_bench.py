@@ -51,9 +51,9 @@ def main() -> int:
         from django.conf import settings
         from django.urls import reverse
 
+        from coach.jobs import followup_job_enqueue
+        from coach.models import FollowUpJob, JobStatus
         from principles.models import Principle
-        from stories.jobs import followup_job_enqueue
-        from stories.models import FollowUpJob, JobStatus
         from tests.factories import StoryFactory, UserFactory
         from tests.jobs.processes import WorkerProcess, wait_until
 
@@ -69,7 +69,7 @@ def main() -> int:
             worker.start(pool="prefork", concurrency=2)
             try:
                 client = bench_client(user)
-                ask_url = reverse("stories:followup_start", args=[story.pk])
+                ask_url = reverse("coach:followup_start", args=[story.pk])
                 trivial_url = reverse("password_change_done")
 
                 def ask() -> None:

@@ -285,7 +285,7 @@ def job_summary() -> dict[str, object]:
     from django.db import connections
     from django.db.models import Count
 
-    from stories.models import FollowUpJob
+    from coach.models import FollowUpJob
 
     counts = dict(
         FollowUpJob.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "principles",
     "stories",
     "planning",
+    "coach",
     "practice",
     "exchange",
 ]
@@ -290,7 +291,7 @@ JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 30)
 JOB_STUCK_AFTER = env_int("JOB_STUCK_AFTER", 30)
 CELERY_BEAT_SCHEDULE = {
     "sweep-followup-jobs": {
-        "task": "stories.tasks.sweep_followup_jobs",
+        "task": "coach.tasks.sweep_followup_jobs",
         "schedule": float(JOB_SWEEP_INTERVAL),
     },
 }

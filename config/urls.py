@@ -14,6 +14,7 @@ urlpatterns = [
     path("principles/", include("principles.urls")),
     path("coverage/", include("planning.grid_urls")),
     path("practice/", include("practice.urls")),
+    path("stories/", include("coach.urls")),
     path("stories/", include("stories.urls")),
     path("bank/", include("exchange.urls")),
     path("admin/", admin.site.urls),

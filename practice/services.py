@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from coach.base import FollowUp
+from coach.jobs import answer_as_story, principle_input
+from coach.rules import rules_followups
 from practice import scheduling
 from practice.models import (
     FollowUpRating,
@@ -16,9 +19,6 @@ from practice.models import (
     RoundStatus,
 )
 from principles.models import Principle, Question
-from stories.coach.base import FollowUp
-from stories.coach.rules import rules_followups
-from stories.jobs import answer_as_story, principle_input
 from stories.models import Story
 from stories.scoring import key_flags
 from stories.star import check

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from coach import jobs
 from common.http import load_then_allow, parse_id
 from planning import selectors as planning_selectors
 from planning.matcher import rank_stories
@@ -18,7 +19,6 @@ from practice.models import PracticeRound, RoundFollowUp, RoundStatus
 from practice.picker import pick_question, weakest_principle
 from principles import selectors as principle_selectors
 from principles.models import Question
-from stories import jobs
 from stories.models import Story
 from stories.star import check
 

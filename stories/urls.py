@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from stories import followup_views, views
+from stories import views
 
 app_name = "stories"
 
@@ -21,12 +21,5 @@ urlpatterns = [
         "<int:pk>/revisions/<int:revision_pk>/restore/",
         views.revision_restore,
         name="revision_restore",
-    ),
-    path("<int:pk>/followups/", followup_views.followup_start, name="followup_start"),
-    path("<int:pk>/followups/<int:job_pk>/", followup_views.followup_job, name="followup_job"),
-    path(
-        "<int:pk>/followups/<int:job_pk>/<int:followup_pk>/",
-        followup_views.followup_answer,
-        name="followup_answer",
     ),
 ]

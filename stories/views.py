@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.http import load_then_allow, parse_id
 from stories import scoring, selectors, services
 from stories.diffing import diff_content
-from stories.followup_views import FollowUpRequestForm
 from stories.forms import MonthField, StoryFilterForm, StoryForm
 from stories.models import CONTENT_FIELDS, Story
 
@@ -154,8 +153,7 @@ def story_detail(request: HttpRequest, story: Story) -> HttpResponse:
     context = {
         "story": story,
         "revisions": list(selectors.story_revisions(story=story)),
-        "followup_form": FollowUpRequestForm(story=story, principles=_principle_choices(request)),
-        "recent_jobs": list(story.followup_jobs.select_related("principle")[:5]),
+        "user_principles": _principle_choices(request),
         **_report_for_story(story, principles=[]),
     }
     return render(request, "stories/story_detail.html", context)

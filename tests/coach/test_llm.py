@@ -10,15 +10,15 @@ import socket
 import openai
 import pytest
 
-from stories.coach.base import CoachResult, FollowUp, PrincipleInput, StoryInput
-from stories.coach.llm import (
+from coach.base import CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach.llm import (
     LLMAnswerRejected,
     LLMError,
     LLMSettings,
     llm_followups,
     make_client,
 )
-from stories.coach.prompts import SYSTEM_PROMPT, build_messages
+from coach.prompts import SYSTEM_PROMPT, build_messages
 from tests.fakes.fake_openai import (
     FakeOpenAI,
     answer,

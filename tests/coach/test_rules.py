@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stories.coach import rules_data as data
-from stories.coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
-from stories.coach.rules import QUOTE_MAX, normalise, rules_followups
+from coach import rules_data as data
+from coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach.rules import QUOTE_MAX, normalise, rules_followups
 
 PRINCIPLES_JSON = (
     Path(__file__).resolve().parents[2] / "principles/data/amazon_leadership_principles.json"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stories.coach.base import TARGET_PARTS, FollowUp
-from stories.coach.schema import (
+from coach.base import TARGET_PARTS, FollowUp
+from coach.schema import (
     MAX_ITEMS,
     SchemaError,
     looks_like_refusal,

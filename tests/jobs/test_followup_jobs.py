@@ -7,9 +7,9 @@ import time
 import pytest
 from django.urls import reverse
 
+from coach import jobs
+from coach.models import FollowUp, FollowUpJob, JobStatus
 from principles.models import Principle
-from stories import jobs
-from stories.models import FollowUp, FollowUpJob, JobStatus
 from tests.factories import StoryFactory
 from tests.fakes import fake_openai as fk
 from tests.jobs.processes import WorkerProcess, wait_until
@@ -29,7 +29,7 @@ def finished(job_id: int) -> FollowUpJob | None:
 
 def start(client, story, principle=None, backend="llm"):
     response = client.post(
-        reverse("stories:followup_start", args=[story.pk]),
+        reverse("coach:followup_start", args=[story.pk]),
         {"principle": principle.pk if principle else "", "backend": backend},
     )
     assert response.status_code == 302, response.content[:500]
@@ -58,7 +58,7 @@ def test_rules_coach_answers_at_once(owner_client, user, amazon):
     assert job.status == JobStatus.DONE and job.backend_used == "rules"
     questions = list(job.followups.values_list("question", flat=True))
     assert 3 <= len(questions) <= 5
-    page = owner_client.get(reverse("stories:followup_job", args=[story.pk, job.pk]))
+    page = owner_client.get(reverse("coach:followup_job", args=[story.pk, job.pk]))
     assert "offline coach" in page.content.decode()
     again = start(owner_client, story, principle, backend="rules")
     assert not set(again.followups.values_list("question", flat=True)) & set(questions)
@@ -69,7 +69,7 @@ def test_llm_choice_is_refused_when_not_configured(owner_client, user, settings)
     settings.LLM_BASE_URL = ""
     story = StoryFactory(owner=user)
     response = owner_client.post(
-        reverse("stories:followup_start", args=[story.pk]), {"backend": "llm"}, follow=True
+        reverse("coach:followup_start", args=[story.pk]), {"backend": "llm"}, follow=True
     )
     assert not FollowUpJob.objects.exists()
     assert "The AI coach is not configured on this server." in response.content.decode()
@@ -133,7 +133,7 @@ def test_llm_outcomes_through_the_worker(
         assert says in job.error
         assert "sk-test" not in job.error
         assert not job.followups.exists()
-    page = owner_client.get(reverse("stories:followup_job", args=[story.pk, job.pk]))
+    page = owner_client.get(reverse("coach:followup_job", args=[story.pk, job.pk]))
     assert page.status_code == 200
     text = page.content.decode()
     assert ("AI coach" in text or "offline coach" in text) if status == "done" else True
@@ -152,7 +152,7 @@ def test_an_answer_slower_than_the_timeout_fails_readably(owner_client, user, di
 
 @worker_test
 def test_a_duplicated_message_never_duplicates_questions(owner_client, user, dive, llm, worker):
-    from stories.tasks import run_followup_job
+    from coach.tasks import run_followup_job
 
     llm.script(fk.slow(1, then=fk.good(GOOD)), fk.good(GOOD))
     story = StoryFactory(owner=user)
@@ -210,7 +210,7 @@ def test_broker_down_request_answers_fast_then_job_runs_when_back(
     assert time.monotonic() - started < 2
     job.refresh_from_db()
     assert job.status == JobStatus.PENDING and job.enqueue_error
-    page = owner_client.get(reverse("stories:followup_job", args=[story.pk, job.pk]))
+    page = owner_client.get(reverse("coach:followup_job", args=[story.pk, job.pk]))
     assert "cannot be reached right now" in page.content.decode()
 
     private_redis["start"]()
@@ -235,7 +235,7 @@ def test_llm_jobs_are_rate_limited_per_user(owner_client, user, llm, settings):
     for _ in range(2):
         start(owner_client, story)
     response = owner_client.post(
-        reverse("stories:followup_start", args=[story.pk]), {"backend": "llm"}, follow=True
+        reverse("coach:followup_start", args=[story.pk]), {"backend": "llm"}, follow=True
     )
     assert "2 times in the last hour" in response.content.decode()
     assert FollowUpJob.objects.count() == 2
@@ -278,7 +278,7 @@ def test_answers_and_ratings_are_saved(owner_client, user, amazon):
     story = StoryFactory(owner=user)
     job = start(owner_client, story, backend="rules")
     item = job.followups.first()
-    url = reverse("stories:followup_answer", args=[story.pk, job.pk, item.pk])
+    url = reverse("coach:followup_answer", args=[story.pk, job.pk, item.pk])
     response = owner_client.post(
         url, {"answer": "I chose last quarter as the baseline.", "rating": "nailed"},
         HTTP_HX_REQUEST="true",
@@ -299,9 +299,9 @@ def test_other_users_cannot_see_or_answer_jobs(client, user, other_user, amazon)
     item = job.followups.first()
     client.force_login(other_user)
     for url in (
-        reverse("stories:followup_job", args=[story.pk, job.pk]),
-        reverse("stories:followup_answer", args=[story.pk, job.pk, item.pk]),
-        reverse("stories:followup_start", args=[story.pk]),
+        reverse("coach:followup_job", args=[story.pk, job.pk]),
+        reverse("coach:followup_answer", args=[story.pk, job.pk, item.pk]),
+        reverse("coach:followup_start", args=[story.pk]),
     ):
         for method in ("get", "post"):
             assert (

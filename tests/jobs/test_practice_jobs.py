@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coach.models import FollowUpJob, JobStatus
 from practice.models import PracticeRound, RoundStatus
 from practice.services import round_start
 from principles.models import Principle
-from stories.models import FollowUpJob, JobStatus
 from tests.fakes import fake_openai as fk
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,14 @@ from django.core import serializers
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from coach.jobs import followup_job_start
+from coach.models import FollowUp, FollowUpJob
 from planning.models import CoverageTarget
 from practice.models import PracticeRound, ReviewItem, RoundFollowUp
 from practice.services import round_add_rules_followups, round_start, round_submit_answer
 from principles.models import Principle, PrincipleSet, Question
 from principles.services import principle_save, principle_set_create
-from stories.jobs import followup_job_start
-from stories.models import FollowUp, FollowUpJob, Story, StoryPrinciple, StoryRevision
+from stories.models import Story, StoryPrinciple, StoryRevision
 from stories.services import story_update
 from tests.factories import StoryFactory
 
@@ -106,8 +107,9 @@ def owned_objects(
     return {
         ("stories", "pk"): story.pk,
         ("stories", "revision_pk"): story.revisions.get().pk,
-        ("stories", "job_pk"): job.pk,
-        ("stories", "followup_pk"): job.followups.first().pk,
+        ("coach", "pk"): story.pk,
+        ("coach", "job_pk"): job.pk,
+        ("coach", "followup_pk"): job.followups.first().pk,
         ("practice", "pk"): practice_round.pk,
         ("practice", "followup_pk"): practice_round.followups.first().pk,
         ("principles", "slug"): custom.slug,

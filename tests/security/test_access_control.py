@@ -22,7 +22,7 @@ def test_the_generated_list_holds_every_kind_of_object():
     names = {str(route) for route in routes_with_ids()}
     assert {
         "stories:detail", "stories:edit", "stories:delete", "stories:revision_restore",
-        "stories:followup_job", "stories:followup_answer", "practice:round", "practice:answer",
+        "coach:followup_job", "coach:followup_answer", "practice:round", "practice:answer",
         "practice:followup", "principles:set_detail", "principles:set_edit",
         "principles:set_delete", "principles:principle_edit", "questions:detail",
     } <= names  # fmt: skip

@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from stories.models import FollowUpJob, JobStatus, Story
+from coach.models import FollowUpJob, JobStatus
+from stories.models import Story
 from tests.fakes import fake_openai as fk
 from tests.security.payloads import LIVE_MARKUP, PAYLOADS, payload_story
 from tests.security.routes import owned_objects, pages_that_answer
@@ -82,9 +83,9 @@ def test_llm_error_text_with_a_payload_renders_as_text(
         fake.script(fk.status(400, PAYLOADS[0] + PAYLOADS[1]))
         client = client_for(user)
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("stories:followup_start", args=[story.pk]), {"backend": "llm"})
+            client.post(reverse("coach:followup_start", args=[story.pk]), {"backend": "llm"})
     job = FollowUpJob.objects.get(story=story)
     assert job.status == JobStatus.FAILED
-    page = client.get(reverse("stories:followup_job", args=[story.pk, job.pk]))
+    page = client.get(reverse("coach:followup_job", args=[story.pk, job.pk]))
     assert page.status_code == 200
     assert_inert(page.content, "the failed job page")

@@ -2,56 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from coach import jobs
+from coach.forms import AnswerForm, FollowUpStartForm
+from coach.models import FollowUp, FollowUpJob
 from common.http import load_then_allow
 from principles.models import Principle
-from stories import jobs
-from stories.models import CoachBackend, FollowUp, FollowUpJob, Rating, Story
-
-
-class FollowUpRequestForm(forms.Form):
-    """Which principle to be probed on, and by which coach."""
-
-    principle = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    backend = forms.ChoiceField(choices=CoachBackend.choices, initial=CoachBackend.RULES)
-
-    def __init__(self, *args, story: Story, principles: list[Principle], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        mapped = [m.principle for m in story.mappings.all()]
-        others = [p for p in principles if p not in mapped]
-        self.fields["principle"].choices = [
-            ("", "Any principle"),
-            *((p.pk, f"{p.name} (mapped)") for p in mapped),
-            *((p.pk, p.name) for p in others),
-        ]
-        if mapped:
-            self.fields["principle"].initial = mapped[0].pk
-        if not jobs.llm_configured():
-            self.fields["backend"].choices = [(CoachBackend.RULES, "Offline coach")]
-        self.principles = {p.pk: p for p in principles}
-
-    def chosen_principle(self) -> Principle | None:
-        return self.principles.get(self.cleaned_data["principle"])
-
-
-class FollowUpStartForm(forms.Form):
-    """What "Ask me follow-ups" posts: a principle id (optional) and a coach."""
-
-    principle = forms.IntegerField(required=False, min_value=1)
-    backend = forms.ChoiceField(choices=CoachBackend.choices)
-
-
-class AnswerForm(forms.Form):
-    """The candidate's answer or notes to one follow-up, and how it went."""
-
-    answer = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
-    rating = forms.ChoiceField(required=False, choices=[("", "-"), *Rating.choices])
+from stories.models import Story
 
 
 def _own_story(request: HttpRequest, pk: int) -> Story:
@@ -105,7 +67,7 @@ def followup_start(request: HttpRequest, story: Story) -> HttpResponse:
     except (jobs.CoachUnavailable, jobs.RateLimited) as refusal:
         messages.error(request, str(refusal))
         return redirect("stories:detail", pk=story.pk)
-    return redirect("stories:followup_job", pk=story.pk, job_pk=job.pk)
+    return redirect("coach:followup_job", pk=story.pk, job_pk=job.pk)
 
 
 @load_then_allow(_own_job, "GET")
@@ -119,8 +81,8 @@ def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
         "llm_available": jobs.llm_configured(),
     }
     if request.htmx:
-        return render(request, "stories/followups/_job_body.html", context)
-    return render(request, "stories/followups/job.html", context)
+        return render(request, "coach/followups/_job_body.html", context)
+    return render(request, "coach/followups/job.html", context)
 
 
 @load_then_allow(_own_followup, "POST")
@@ -142,10 +104,10 @@ def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
             "saved": saved,
             "story": followup.story,
         }
-        return render(request, "stories/followups/_item.html", context)
+        return render(request, "coach/followups/_item.html", context)
     if not saved:
         messages.error(request, "Keep the answer under 5,000 characters.")
-    return redirect("stories:followup_job", pk=followup.story_id, job_pk=followup.job_id)
+    return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)
 
 
 def _elapsed(job: FollowUpJob) -> int:

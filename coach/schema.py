@@ -31,7 +31,7 @@ import json
 import re
 import unicodedata
 
-from stories.coach.base import TARGET_PARTS, FollowUp
+from coach.base import TARGET_PARTS, FollowUp
 
 MAX_ITEMS = 5
 QUESTION_MIN = 10

@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 
 import openai
 
-from stories.coach.base import CoachResult, PrincipleInput, StoryInput
-from stories.coach.prompts import build_messages
-from stories.coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_followups
+from coach.base import CoachResult, PrincipleInput, StoryInput
+from coach.prompts import build_messages
+from coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_followups
 
 #: Low temperature: focused, repeatable questions, still not word-for-word identical.
 TEMPERATURE = 0.3

@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Collection
 
-from stories.coach.base import TARGET_PARTS, PrincipleInput, StoryInput
-from stories.coach.schema import MAX_ITEMS, QUESTION_MAX, QUESTION_MIN, REASON_MAX
+from coach.base import TARGET_PARTS, PrincipleInput, StoryInput
+from coach.schema import MAX_ITEMS, QUESTION_MAX, QUESTION_MIN, REASON_MAX
 
 #: The markers that delimit data in the user message.
 DELIMITERS = ("story", "principle", "asked")

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from stories.coach import rules_data as data
-from stories.coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach import rules_data as data
+from coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
 from stories.star import check, find_quantities
 
 BACKEND = "rules"

@@ -6,12 +6,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from stories import jobs
+from coach import jobs
 
 
 @shared_task(
     bind=True,
-    name="stories.tasks.run_followup_job",
+    name="coach.tasks.run_followup_job",
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=settings.LLM_MAX_RETRIES,
@@ -40,7 +40,7 @@ def run_followup_job(self, job_id: int) -> None:
         )
 
 
-@shared_task(name="stories.tasks.sweep_followup_jobs")
+@shared_task(name="coach.tasks.sweep_followup_jobs")
 def sweep_followup_jobs() -> dict[str, int]:
     """Celery beat: re-enqueue pending jobs and recover jobs whose worker died."""
     return jobs.followup_jobs_sweep()

@@ -4,15 +4,15 @@
 
 ``rules`` (the default) works offline and instantly; ``llm`` asks any
 OpenAI-compatible server and validates its answer (see ``llm.py``). The job
-pipeline (``stories.jobs``) records which backend answered and why.
+pipeline (``coach.jobs``) records which backend answered and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from stories.coach.base import CoachResult, FollowUp, PrincipleInput, StoryInput
-from stories.coach.rules import rules_followups
+from coach.base import CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach.rules import rules_followups
 
 __all__ = [
     "CoachResult",
@@ -35,7 +35,7 @@ def followups(
 ) -> list[FollowUp]:
     """Probing follow-up questions on a story, from the chosen backend."""
     if backend == "llm":
-        from stories.coach.llm import llm_followups
+        from coach.llm import llm_followups
 
         return llm_followups(story, principle, n, asked, settings=llm_settings).followups
     return rules_followups(story, principle, n, asked).followups

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coach.base import CoachResult, PrincipleInput, StoryInput
+from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
+from coach.rules import rules_followups
 from principles.models import Principle
-from stories.coach.base import CoachResult, PrincipleInput, StoryInput
-from stories.coach.rules import rules_followups
-from stories.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating, Story
+from stories.models import Story
 from stories.star import check
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def llm_configured() -> bool:
 
 def llm_settings():
     """The LLM client settings, from Django settings."""
-    from stories.coach.llm import LLMSettings
+    from coach.llm import LLMSettings
 
     return LLMSettings(
         base_url=settings.LLM_BASE_URL,
@@ -133,7 +134,7 @@ def _publish(job_id: int) -> None:
     """Send the job's message through a pooled producer for the configured broker."""
     from kombu import Connection, pools
 
-    from stories.tasks import run_followup_job
+    from coach.tasks import run_followup_job
 
     connection = Connection(
         settings.CELERY_BROKER_URL,
@@ -229,7 +230,7 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
     story, principle, asked = _inputs(job)
     if job.requested_backend != CoachBackend.LLM:
         return rules_followups(story, principle, FOLLOWUPS_PER_JOB, asked), ""
-    from stories.coach.llm import LLMAnswerRejected, LLMError, llm_followups
+    from coach.llm import LLMAnswerRejected, LLMError, llm_followups
 
     try:
         return llm_followups(
@@ -259,7 +260,7 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
 
 def followup_job_run(*, job_id: int) -> None:
     """Run one attempt of the job. Raises TransientCoachError when a retry may help."""
-    from stories.coach.llm import LLMError
+    from coach.llm import LLMError
 
     job = _claim(job_id)
     if job is None:

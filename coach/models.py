@@ -1,0 +1,121 @@
+"""Follow-up jobs (the row is the truth about a request to the coach) and follow-ups."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+
+from principles.models import Principle
+from stories.models import PART_MAX, Story
+
+
+class JobStatus(models.TextChoices):
+    """Where a follow-up job is."""
+
+    PENDING = "pending", "Queued"
+    RUNNING = "running", "Thinking"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CoachBackend(models.TextChoices):
+    """Which coach asks the follow-ups."""
+
+    RULES = "rules", "Offline coach"
+    LLM = "llm", "AI coach"
+
+
+class FollowUpJob(models.Model):
+    """A request for follow-up questions on a story, or on a practice answer: the row
+    is the truth about it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_jobs"
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="followup_jobs"
+    )
+    practice_round = models.ForeignKey(
+        "practice.PracticeRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followup_jobs",
+    )
+    principle = models.ForeignKey(
+        Principle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_backend = models.CharField(max_length=10, choices=CoachBackend.choices)
+    status = models.CharField(
+        max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True
+    )
+    backend_used = models.CharField(max_length=10, choices=CoachBackend.choices, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    fallback_reason = models.CharField(max_length=500, blank=True)
+    enqueue_error = models.CharField(max_length=300, blank=True)
+    prompt_tokens = models.PositiveIntegerField(null=True, blank=True)
+    completion_tokens = models.PositiveIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "stories_followupjob"  # moved from stories with its rows
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="followupjob_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values), name="followupjob_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(story__isnull=False) | models.Q(practice_round__isnull=False),
+                name="followupjob_has_a_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-ups for {self.story_id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        """Done or failed: nothing more will happen to it."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class Rating(models.TextChoices):
+    """How the candidate felt their answer to a follow-up went."""
+
+    NAILED = "nailed", "Nailed it"
+    SHAKY = "shaky", "Shaky"
+
+
+class FollowUp(models.Model):
+    """One probing question asked about a story, with the candidate's answer."""
+
+    job = models.ForeignKey(FollowUpJob, on_delete=models.CASCADE, related_name="followups")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="followups")
+    position = models.PositiveSmallIntegerField()
+    question = models.CharField(max_length=300)
+    part = models.CharField(max_length=12)
+    reason = models.CharField(max_length=300, blank=True)
+    answer = models.TextField(
+        max_length=PART_MAX, blank=True, validators=[MaxLengthValidator(PART_MAX)]
+    )
+    rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "stories_followup"  # moved from stories with its rows
+        ordering = ["job_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="unique_followup_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
