@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint audit format bench load demo chromium clean
+.PHONY: run test check lint audit format bench load demo chromium clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Install Python 3.12 or newer, or run: make PYTHON=/path/to/python3.12"; exit 1; }
@@ -41,6 +41,11 @@ demo: $(VENV)/.installed-app
 ##       whole test suite (browser tests included)
 test: $(VENV)/.installed-dev chromium lint audit
 	$(BIN)/python -m pytest
+
+## check: the inner loop, under a minute: lint and types, then every test except the
+##        browser (e2e), worker and hypothesis ones (`make test` runs them all)
+check: lint
+	$(BIN)/python -m pytest -q -m "not e2e and not worker and not hypothesis"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -54,8 +54,8 @@ def main() -> int:
         from coach.jobs import followup_job_enqueue
         from coach.models import FollowUpJob, JobStatus
         from principles.models import Principle
+        from tests.coach.jobs.processes import WorkerProcess, wait_until
         from tests.factories import StoryFactory, UserFactory
-        from tests.jobs.processes import WorkerProcess, wait_until
 
         user = UserFactory()
         story = StoryFactory(owner=user)

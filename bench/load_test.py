@@ -48,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-from tests.jobs.processes import free_port  # noqa: E402 - needs ROOT on sys.path
+from tests.coach.jobs.processes import free_port  # noqa: E402 - needs ROOT on sys.path
 
 README = ROOT / "bench" / "README.md"
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"

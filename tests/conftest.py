@@ -1,19 +1,43 @@
-"""Shared fixtures: users, stories and logged-in clients."""
+"""Shared fixtures: users, stories and logged-in clients.
+
+Nothing here imports Django at module level, so the pure checker's tests
+(``tests/stories/star/``) also run without it: ``pytest -p no:django tests/stories/star``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.factories import StoryFactory, UserFactory
+TESTS = Path(__file__).resolve().parent
+#: Folders (and files) whose tests are slow because they start real processes.
+MARKED_BY_PATH = {
+    "e2e": [TESTS / "e2e"],
+    "worker": [TESTS / "coach" / "jobs", TESTS / "test_dev_server.py"],
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests by where they live, so `make check` can leave them out."""
+    for item in items:
+        path = Path(item.fspath)
+        for marker, places in MARKED_BY_PATH.items():
+            if any(path == place or place in path.parents for place in places):
+                item.add_marker(marker)
 
 
 @pytest.fixture
 def user(db):
+    from tests.factories import UserFactory
+
     return UserFactory()
 
 
 @pytest.fixture
 def other_user(db):
+    from tests.factories import UserFactory
+
     return UserFactory()
 
 
@@ -30,6 +54,8 @@ def client_for(client):
 
 @pytest.fixture
 def story(user):
+    from tests.factories import StoryFactory
+
     return StoryFactory(owner=user)
 
 

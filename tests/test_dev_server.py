@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.jobs.processes import free_port
+from tests.coach.jobs.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

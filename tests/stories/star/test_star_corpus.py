@@ -11,7 +11,7 @@ import pytest
 
 from stories.star import CODES, check
 
-CORPUS_PATH = Path(__file__).resolve().parents[1] / "data" / "star_corpus.json"
+CORPUS_PATH = Path(__file__).resolve().parents[2] / "data" / "star_corpus.json"
 PARTS = ("situation", "task", "action", "result", "reflection")
 STORIES: list[dict[str, Any]] = json.loads(CORPUS_PATH.read_text(encoding="utf-8"))["stories"]
 KNOWN_KEYS = {

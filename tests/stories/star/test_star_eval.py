@@ -17,7 +17,7 @@ import pytest
 
 from stories.star import check
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ANSWERS = ROOT / "tests" / "data" / "star_answers"
 PRINCIPLES = {
     p["name"]

@@ -10,9 +10,9 @@ from django.urls import reverse
 from coach import jobs
 from coach.models import FollowUp, FollowUpJob, JobStatus
 from principles.models import Principle
+from tests.coach.jobs.processes import WorkerProcess, wait_until
 from tests.factories import StoryFactory
 from tests.fakes import fake_openai as fk
-from tests.jobs.processes import WorkerProcess, wait_until
 
 GOOD = [
     {"question": "How did you pick the baseline you compared against?", "part": "result",

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 import redis
 
+from tests.coach.jobs.processes import JOB_ENV, REDIS_URL, WorkerProcess, free_port
 from tests.fakes.fake_openai import FakeOpenAI
-from tests.jobs.processes import JOB_ENV, REDIS_URL, WorkerProcess, free_port
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 from stories.star import check
 from stories.star.batch import MAX_TEXT_CHARS, builtin_cues, verdict
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GOOD = {
     "id": "latency",
     "situation": "Last spring our largest customer said tracking pages took eight seconds.",
