@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from coach.base import CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach.base import FOLLOWUPS_PER_ASK, CoachResult, FollowUp, PrincipleInput, StoryInput
 from coach.rules import rules_followups
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 def followups(
     story: StoryInput,
     principle: PrincipleInput | None,
-    n: int = 4,
+    n: int = FOLLOWUPS_PER_ASK,
     *,
     backend: str = "rules",
     asked: Collection[str] = (),

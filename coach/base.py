@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from stories.star.report import PART_NAMES
+
 #: Parts a follow-up can target ("story" for the story as a whole).
-TARGET_PARTS = ("situation", "task", "action", "result", "reflection", "story")
+TARGET_PARTS = (*PART_NAMES, "story")
+#: How many follow-up questions one ask returns, from either backend, for a story or a round.
+FOLLOWUPS_PER_ASK = 4
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from coach.base import CoachResult, PrincipleInput, StoryInput
+from coach.base import FOLLOWUPS_PER_ASK, CoachResult, PrincipleInput, StoryInput
 from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
 from coach.rules import rules_followups
 from principles.models import Principle
@@ -26,7 +26,6 @@ from stories.star import check
 log = logging.getLogger(__name__)
 
 #: Questions asked per job.
-FOLLOWUPS_PER_JOB = 4
 
 
 class CoachUnavailable(Exception):
@@ -229,15 +228,15 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
     """Ask the job's coach; returns the result and, after a fallback, why."""
     story, principle, asked = _inputs(job)
     if job.requested_backend != CoachBackend.LLM:
-        return rules_followups(story, principle, FOLLOWUPS_PER_JOB, asked), ""
+        return rules_followups(story, principle, FOLLOWUPS_PER_ASK, asked), ""
     from coach.llm import LLMAnswerRejected, LLMError, llm_followups
 
     try:
         return llm_followups(
-            story, principle, FOLLOWUPS_PER_JOB, asked, settings=llm_settings()
+            story, principle, FOLLOWUPS_PER_ASK, asked, settings=llm_settings()
         ), ""
     except LLMAnswerRejected as rejected:
-        rules = rules_followups(story, principle, FOLLOWUPS_PER_JOB, asked)
+        rules = rules_followups(story, principle, FOLLOWUPS_PER_ASK, asked)
         # The questions are the rules coach's; the model, tokens and time spent are the LLM's.
         result = CoachResult(
             followups=rules.followups,

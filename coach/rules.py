@@ -29,11 +29,21 @@ from datetime import date
 from typing import Any
 
 from coach import rules_data as data
-from coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach.base import (
+    FOLLOWUPS_PER_ASK,
+    TARGET_PARTS,
+    CoachResult,
+    FollowUp,
+    PrincipleInput,
+    StoryInput,
+)
+from coach.schema import normalise_question
 from stories.star import check, find_quantities
+from stories.star.codes import SEVERITY_RANK
+from stories.star.report import PART_NAMES
 
 BACKEND = "rules"
-N_MIN, N_MAX, N_DEFAULT = 3, 5, 4
+N_MIN, N_MAX = 3, 5
 #: Longest question (exclusive) and shortest sensible one.
 QUESTION_MAX = 300
 QUESTION_MIN = 10
@@ -50,12 +60,10 @@ _ASKED_CHARS = 1000
 _QUANTITIES_MAX = 20
 
 _PART_ORDER = {name: index for index, name in enumerate(TARGET_PARTS)}
-_STORY_PARTS = ("situation", "task", "action", "result", "reflection")
 _BREAK_RE = re.compile(r"[;!?()\[\]{}\"\u201c\u201d\u2014\u2013\n\r]|[.,:](?=\s|$)")
 _URL_RE = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|\bwww\.|\bjavascript:|http)")
 _TOKEN_RE = re.compile(r"\S+")
 _QUOTED_RE = re.compile(r"\AYou (?:said|mentioned) '(.+?)': ")
-_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`")
 
 
 def _cue_regex(cues: Iterable[str]) -> re.Pattern[str]:
@@ -89,7 +97,7 @@ _Item = tuple[FollowUp, str]
 def rules_followups(
     story: StoryInput,
     principle: PrincipleInput | None,
-    n: int = N_DEFAULT,
+    n: int = FOLLOWUPS_PER_ASK,
     asked: Collection[str] = (),
 ) -> CoachResult:
     """Follow-up questions on ``story``, weakest area first (3..5 of them)."""
@@ -119,7 +127,7 @@ def _clamp(n: object) -> int:
     try:
         value = int(n)  # type: ignore[call-overload]
     except (TypeError, ValueError, OverflowError):
-        value = N_DEFAULT
+        value = FOLLOWUPS_PER_ASK
     return max(N_MIN, min(N_MAX, value))
 
 
@@ -160,24 +168,17 @@ def _asked_keys(asked: object) -> list[_Key]:
     return [_key(text[:_ASKED_CHARS]) for text in texts[-_ASKED_MAX:]]
 
 
-def normalise(text: str) -> str:
-    """A question's identity: case, spacing and punctuation ignored."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    kept = "".join(" " if unicodedata.category(char)[0] in "PCZ" else char for char in folded)
-    return " ".join(kept.split())
-
-
 def _key(question: str) -> _Key:
     match = _QUOTED_RE.match(question)
-    quote = normalise(match.group(1)) if match else ""
-    rest = normalise(question[match.end() :] if match else question)
+    quote = normalise_question(match.group(1)) if match else ""
+    rest = normalise_question(question[match.end() :] if match else question)
     padded = f" {rest} "
     topic = next(
         (name for name, cues in data.TOPIC_CUES if any(f" {cue} " in padded for cue in cues)),
         "",
     )
     words = frozenset(_stem(word) for word in rest.split() if word not in data.STOPWORDS)
-    return _Key(normalise(question), words, topic, quote)
+    return _Key(normalise_question(question), words, topic, quote)
 
 
 def _stem(word: str) -> str:
@@ -222,7 +223,7 @@ def _safe(text: str) -> bool:
 def _parts(story: object) -> dict[str, str]:
     """The story's parts as strings ("" for anything that is not text)."""
     parts = {}
-    for name in ("title", *_STORY_PARTS):
+    for name in ("title", *PART_NAMES):
         value = getattr(story, name, "")
         parts[name] = value if isinstance(value, str) else ""
     return parts
@@ -253,9 +254,9 @@ def _from_findings(report: Any) -> list[_Item]:
     code_rank = {code: rank for rank, code in enumerate(data.CODE_ORDER)}
     ranked: list[tuple[tuple[int, int, int, int, int], _Item]] = []
     for index, finding in enumerate(report.findings):
-        severity = data.SEVERITY_ORDER.get(finding.severity)
+        severity = SEVERITY_RANK[finding.severity]
         rank = code_rank.get(finding.code)
-        if severity is None or rank is None:
+        if finding.severity == "ok" or rank is None:
             continue  # "ok" findings, length, age, balance of setup: not questions
         if (
             finding.code == "part_trivial"
@@ -576,7 +577,7 @@ def _as_question(text: str) -> str:
 
 
 def _probe_part(question: str) -> str:
-    padded = f" {normalise(question)} "
+    padded = f" {normalise_question(question)} "
     for part, cues in data.PROBE_PART_CUES:
         if any(f" {cue}" in padded for cue in cues):
             return part

@@ -23,7 +23,6 @@ CODE_ORDER: tuple[str, ...] = (
     "balance_action_not_largest",
     "reflection_missing",
 )
-SEVERITY_ORDER: dict[str, int] = {"error": 0, "warn": 1, "info": 2}
 
 #: A missing or thin core part: what to ask for.
 PART_QUESTIONS: dict[str, str] = {

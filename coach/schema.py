@@ -88,10 +88,15 @@ def looks_like_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text[:2000]))
 
 
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`")
+
+
 def normalise_question(question: str) -> str:
-    """A question's identity for duplicate checks: case, spacing, end punctuation."""
-    folded = " ".join(question.casefold().split())
-    return folded.rstrip(" ?.!…")
+    """A question's identity for duplicate checks: case, spacing, punctuation and
+    apostrophes ignored ("What's the number?" is "whats the number")."""
+    folded = unicodedata.normalize("NFKC", question).casefold().translate(_APOSTROPHES)
+    kept = "".join(" " if unicodedata.category(char)[0] in "PCZ" else char for char in folded)
+    return " ".join(kept.split())
 
 
 def parse_followups(raw: str, n: int) -> list[FollowUp]:

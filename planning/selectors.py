@@ -14,6 +14,7 @@ from planning.models import CoverageTarget
 from principles.models import Principle, PrincipleSet
 from principles.selectors import set_get
 from stories.models import Story, StoryPrinciple
+from stories.star.report import PART_NAMES
 
 DEFAULT_SET_SLUG = "amazon"
 
@@ -125,11 +126,7 @@ def coverage_grid(*, user, target: Target) -> Grid:
 def story_texts(*, user) -> list[StoryText]:
     """The user's active stories as the matcher reads them (one query)."""
     rows = (
-        Story.objects.owned_by(user)
-        .active()
-        .values_list(
-            "pk", "title", "situation", "task", "action", "result", "reflection", "star_score"
-        )
+        Story.objects.owned_by(user).active().values_list("pk", "title", *PART_NAMES, "star_score")
     )
     return [StoryText(pk, title, " ".join(parts), score) for pk, title, *parts, score in rows]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from coach.base import FollowUp
+from coach.base import FOLLOWUPS_PER_ASK, FollowUp
 from coach.jobs import answer_as_story, principle_input
 from coach.rules import rules_followups
 from practice import scheduling
@@ -22,8 +22,6 @@ from principles.models import Principle, Question
 from stories.models import Story
 from stories.scoring import key_flags
 from stories.star import check
-
-FOLLOWUPS_PER_ROUND = 4
 
 
 def round_start(
@@ -69,7 +67,7 @@ def round_add_rules_followups(*, practice_round: PracticeRound) -> list[RoundFol
     result = rules_followups(
         answer_as_story(practice_round.question_text, practice_round.answer),
         principle_input(practice_round.principle),
-        FOLLOWUPS_PER_ROUND,
+        FOLLOWUPS_PER_ASK,
         asked,
     )
     return round_followups_append(practice_round=practice_round, followups=result.followups)

@@ -8,6 +8,7 @@ from django.db import models
 from taggit.managers import TaggableManager
 
 from principles.models import Principle
+from stories.star.report import PART_NAMES
 
 # Limits for the free-text fields; forms and imports enforce the same numbers.
 TITLE_MAX = 200
@@ -28,7 +29,7 @@ FIELD_LIMITS = {
 }
 
 #: The story fields that make up its text; revisions snapshot exactly these.
-CONTENT_FIELDS = ("title", "situation", "task", "action", "result", "reflection")
+CONTENT_FIELDS = ("title", *PART_NAMES)
 
 
 class StoryQuerySet(models.QuerySet):

@@ -9,9 +9,11 @@ from principles.models import Principle
 from stories.models import Story
 from stories.star import CHECKER_VERSION, PrincipleCues, StarReport, check, suggest_principles
 from stories.star.bands import Band, band_for
+from stories.star.codes import SEVERITY_RANK
+from stories.star.report import PART_NAMES
 
 #: Story fields the checker reads; a change to any of them re-scores the story.
-CHECKED_FIELDS = ("situation", "task", "action", "result", "reflection", "happened_on")
+CHECKED_FIELDS = (*PART_NAMES, "happened_on")
 #: Stored fields the checker writes.
 SCORE_FIELDS = ("star_score", "star_flags", "star_quantified", "star_version")
 #: Severities worth a flag on a list row.
@@ -142,7 +144,6 @@ PART_LABELS = {
     "result": "Result",
     "reflection": "Reflection",
 }
-SEVERITY_ORDER = {"error": 0, "warn": 1, "info": 2, "ok": 3}
 SEVERITY_STYLE = {"error": "danger", "warn": "warning", "info": "info", "ok": "success"}
 
 
@@ -187,7 +188,7 @@ def report_context(
         }
         for name, label in PART_LABELS.items()
     ]
-    findings = sorted(report.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+    findings = sorted(report.findings, key=lambda f: SEVERITY_RANK[f.severity])
     principles = list(principles)
     by_pk = {str(p.pk): p for p in principles}
     suggestions = [

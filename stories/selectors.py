@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from principles.models import Principle
-from stories.models import Story, StoryPrinciple, StoryRevision
+from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision
 
 SORTS = {
     "updated": ("-updated_at", "-id"),
@@ -18,7 +18,6 @@ SORTS = {
     "score": (F("star_score").desc(nulls_last=True), "-updated_at", "-id"),
     "weakest": (F("star_score").asc(nulls_last=True), "-updated_at", "-id"),
 }
-SEARCH_FIELDS = ("title", "situation", "task", "action", "result", "reflection")
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def story_list(*, user, filters: StoryFilters) -> QuerySet[Story]:
     stories = stories.filter(archived_at__isnull=False) if filters.archived else stories.active()
     for word in filters.q.split():
         match = Q()
-        for field in SEARCH_FIELDS:
+        for field in CONTENT_FIELDS:  # search looks at everything the story says
             match |= Q(**{f"{field}__icontains": word})
         stories = stories.filter(match)
     if filters.principle_id:

@@ -98,7 +98,7 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
 def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | None:
     part = parts[name]
     label = name.capitalize()
-    if name == "task" and any(parts[p].has_role("goal") for p in _GOAL_PARTS):
+    if name == "task" and any(parts[p].has_role("goal") for p in CORE_PARTS):
         return None
     if name == "situation" and from_text and _scene_words(parts) >= th.MIN_PART_WORDS[name]:
         return None
@@ -128,9 +128,6 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
             f"aim for at least {th.MIN_PART_WORDS[name]}).",
         )
     return None
-
-
-_GOAL_PARTS = ("situation", "task", "action", "result")
 
 
 def _opens_with_task_verb(text: str) -> bool:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from coach import rules_data as data
 from coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
-from coach.rules import QUOTE_MAX, normalise, rules_followups
+from coach.rules import QUOTE_MAX, rules_followups
+from coach.schema import normalise_question as normalise
 
 PRINCIPLES_JSON = (
     Path(__file__).resolve().parents[2] / "principles/data/amazon_leadership_principles.json"
