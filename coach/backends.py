@@ -1,27 +1,20 @@
-"""Follow-up questions for a story: one interface, two backends.
+"""Follow-up questions: one interface, two backends.
 
-    followups(story, principle, n, backend="rules") -> list[FollowUp]
+    followups(story, principle, n, backend="rules") -> (CoachResult, fallback reason)
 
 ``rules`` (the default) works offline and instantly; ``llm`` asks any
-OpenAI-compatible server and validates its answer (see ``llm.py``). The job
-pipeline (``coach.jobs``) records which backend answered and why.
+OpenAI-compatible server and validates its answer (see ``llm.py``). When the AI
+coach's answer is unusable the offline coach answers instead, and the reason says so;
+an unreachable or failing server raises ``LLMError`` (``transient`` when a retry may
+help). The job pipeline (``coach.jobs``) runs this and records who answered and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from coach.base import FOLLOWUPS_PER_ASK, CoachResult, FollowUp, PrincipleInput, StoryInput
-from coach.rules import rules_followups
-
-__all__ = [
-    "CoachResult",
-    "FollowUp",
-    "PrincipleInput",
-    "StoryInput",
-    "followups",
-    "rules_followups",
-]
+from coach import rules
+from coach.base import FOLLOWUPS_PER_ASK, LLM_BACKEND, CoachResult, PrincipleInput, StoryInput
 
 
 def followups(
@@ -29,13 +22,31 @@ def followups(
     principle: PrincipleInput | None,
     n: int = FOLLOWUPS_PER_ASK,
     *,
-    backend: str = "rules",
+    backend: str = rules.BACKEND,
     asked: Collection[str] = (),
     llm_settings=None,
-) -> list[FollowUp]:
-    """Probing follow-up questions on a story, from the chosen backend."""
-    if backend == "llm":
-        from coach.llm import llm_followups
+) -> tuple[CoachResult, str]:
+    """Probing follow-up questions on a story from the chosen backend, and, when the
+    offline coach answered in the AI coach's place, why ("" otherwise)."""
+    if backend != LLM_BACKEND:
+        return rules.rules_followups(story, principle, n, asked), ""
+    from coach.llm import LLMAnswerRejected, llm_followups
 
-        return llm_followups(story, principle, n, asked, settings=llm_settings).followups
-    return rules_followups(story, principle, n, asked).followups
+    try:
+        return llm_followups(story, principle, n, asked, settings=llm_settings), ""
+    except LLMAnswerRejected as rejected:
+        offline = rules.rules_followups(story, principle, n, asked)
+        # The questions are the rules coach's; the model, tokens and time spent are the LLM's.
+        result = CoachResult(
+            followups=offline.followups,
+            backend=rules.BACKEND,
+            model=getattr(rejected, "model", "") or "",
+            prompt_tokens=getattr(rejected, "prompt_tokens", None),
+            completion_tokens=getattr(rejected, "completion_tokens", None),
+            latency_ms=getattr(rejected, "latency_ms", None),
+        )
+        why = (
+            f"The AI coach's answer was unusable ({rejected.reason}); "
+            "the offline coach answered instead."
+        )
+        return result, why

@@ -13,6 +13,8 @@ from stories.star.report import PART_NAMES
 
 #: Parts a follow-up can target ("story" for the story as a whole).
 TARGET_PARTS = (*PART_NAMES, "story")
+#: The two coaches, by the name results, jobs and forms know them by.
+RULES_BACKEND, LLM_BACKEND = "rules", "llm"
 #: How many follow-up questions one ask returns, from either backend, for a story or a round.
 FOLLOWUPS_PER_ASK = 4
 

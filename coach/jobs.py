@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from coach.base import FOLLOWUPS_PER_ASK, CoachResult, PrincipleInput, StoryInput
+from coach.backends import followups
+from coach.base import CoachResult, PrincipleInput, StoryInput
 from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
-from coach.rules import rules_followups
 from principles.models import Principle
 from stories.models import Story
 from stories.star import check
@@ -226,31 +226,18 @@ def _claim(job_id: int) -> FollowUpJob | None:
 
 def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
     """Ask the job's coach; returns the result and, after a fallback, why."""
-    story, principle, asked = _inputs(job)
-    if job.requested_backend != CoachBackend.LLM:
-        return rules_followups(story, principle, FOLLOWUPS_PER_ASK, asked), ""
-    from coach.llm import LLMAnswerRejected, LLMError, llm_followups
+    from coach.llm import LLMError
 
+    story, principle, asked = _inputs(job)
+    llm = job.requested_backend == CoachBackend.LLM
     try:
-        return llm_followups(
-            story, principle, FOLLOWUPS_PER_ASK, asked, settings=llm_settings()
-        ), ""
-    except LLMAnswerRejected as rejected:
-        rules = rules_followups(story, principle, FOLLOWUPS_PER_ASK, asked)
-        # The questions are the rules coach's; the model, tokens and time spent are the LLM's.
-        result = CoachResult(
-            followups=rules.followups,
-            backend=CoachBackend.RULES,
-            model=getattr(rejected, "model", "") or "",
-            prompt_tokens=getattr(rejected, "prompt_tokens", None),
-            completion_tokens=getattr(rejected, "completion_tokens", None),
-            latency_ms=getattr(rejected, "latency_ms", None),
+        return followups(
+            story,
+            principle,
+            backend=job.requested_backend,
+            asked=asked,
+            llm_settings=llm_settings() if llm else None,
         )
-        why = (
-            f"The AI coach's answer was unusable ({rejected.reason}); "
-            "the offline coach answered instead."
-        )
-        return result, why
     except LLMError as error:
         if error.transient:
             raise TransientCoachError(str(error)) from error

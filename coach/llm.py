@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import openai
 
-from coach.base import CoachResult, PrincipleInput, StoryInput
+from coach.base import LLM_BACKEND, CoachResult, PrincipleInput, StoryInput
 from coach.prompts import build_messages
 from coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_followups
 
@@ -192,7 +192,7 @@ def llm_followups(
         notes.append(f"the model gave {len(fresh)} of {wanted} question(s)")
     return CoachResult(
         followups=fresh,
-        backend="llm",
+        backend=LLM_BACKEND,
         model=model,
         prompt_tokens=prompt_tokens,
         completion_tokens=completion_tokens,

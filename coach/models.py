@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from coach.base import LLM_BACKEND, RULES_BACKEND
 from principles.models import Principle
 from stories.models import PART_MAX, Story
 
@@ -22,8 +23,8 @@ class JobStatus(models.TextChoices):
 class CoachBackend(models.TextChoices):
     """Which coach asks the follow-ups."""
 
-    RULES = "rules", "Offline coach"
-    LLM = "llm", "AI coach"
+    RULES = RULES_BACKEND, "Offline coach"
+    LLM = LLM_BACKEND, "AI coach"
 
 
 class FollowUpJob(models.Model):

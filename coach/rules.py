@@ -31,6 +31,7 @@ from typing import Any
 from coach import rules_data as data
 from coach.base import (
     FOLLOWUPS_PER_ASK,
+    RULES_BACKEND,
     TARGET_PARTS,
     CoachResult,
     FollowUp,
@@ -42,7 +43,7 @@ from stories.star import check, find_quantities
 from stories.star.codes import SEVERITY_RANK
 from stories.star.report import PART_NAMES
 
-BACKEND = "rules"
+BACKEND = RULES_BACKEND
 N_MIN, N_MAX = 3, 5
 #: Longest question (exclusive) and shortest sensible one.
 QUESTION_MAX = 300
