@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from coach import jobs
 from coach.forms import AnswerForm, FollowUpStartForm
 from coach.models import FollowUp, FollowUpJob
 from common.http import load_then_allow
-from principles.models import Principle
+from principles.selectors import principles_visible_to
 from stories.models import Story
 
 
@@ -47,10 +46,8 @@ def followup_start(request: HttpRequest, story: Story) -> HttpResponse:
     principle = None
     if form.is_valid() and form.cleaned_data["principle"]:
         principle = (
-            Principle.objects.filter(
-                Q(principle_set__owner__isnull=True) | Q(principle_set__owner=request.user),
-                pk=form.cleaned_data["principle"],
-            )
+            principles_visible_to(user=request.user)
+            .filter(pk=form.cleaned_data["principle"])
             .only("pk")
             .first()
         )

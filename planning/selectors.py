@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 
 from planning.coverage import Grid, build_grid
 from planning.matcher import StoryText
 from planning.models import CoverageTarget
 from principles.models import Principle, PrincipleSet
-from principles.selectors import set_get
+from principles.selectors import principles_visible_to, set_get
 from stories.models import Story, StoryPrinciple
 from stories.star.report import PART_NAMES
 
@@ -89,12 +89,7 @@ def coverage_target(*, user, set_slug: str | None = None) -> Target:
             if rows:
                 return Target(rows[0].principle_set, chosen or rows, bool(chosen), rows)
     slug = set_slug or DEFAULT_SET_SLUG
-    rows = _principle_refs(
-        Principle.objects.filter(
-            Q(principle_set__owner__isnull=True) | Q(principle_set__owner=user),
-            principle_set__slug=slug,
-        )
-    )
+    rows = _principle_refs(principles_visible_to(user=user).filter(principle_set__slug=slug))
     if not rows:  # a set with no principles yet (or none at all: 404)
         found = set_get(user=user, slug=slug)
         return Target(SetRef(found.pk, found.name, found.slug), [], False, [])

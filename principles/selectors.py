@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -53,8 +53,16 @@ def question_get(*, user, pk: int) -> Question:
     )
 
 
+def principles_visible_to(*, user) -> QuerySet[Principle]:
+    """The principles a user may see and use: the built-in sets' and their own sets'.
+
+    The one place this rule is written; every other read starts from it.
+    """
+    return Principle.objects.filter(
+        Q(principle_set__owner__isnull=True) | Q(principle_set__owner=user)
+    )
+
+
 def user_principles_for_matching(*, user) -> QuerySet[Principle]:
     """Principles of the sets the user can see (for guessing a typed question's principle)."""
-    return Principle.objects.filter(
-        principle_set__in=PrincipleSet.objects.visible_to(user)
-    ).select_related("principle_set")
+    return principles_visible_to(user=user).select_related("principle_set")

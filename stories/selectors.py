@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from principles.models import Principle
+from principles.selectors import principles_visible_to
 from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision
 
 SORTS = {
@@ -83,9 +84,7 @@ def user_tags(*, user) -> QuerySet[Tag]:
 def user_principles(*, user) -> QuerySet[Principle]:
     """Principles of the sets the user can see, grouped by set, in order."""
     return (
-        Principle.objects.filter(
-            Q(principle_set__owner__isnull=True) | Q(principle_set__owner=user)
-        )
+        principles_visible_to(user=user)
         .select_related("principle_set")
         .order_by(
             "principle_set__owner_id", "principle_set__position", "principle_set_id", "position"

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db.models import Q
 from django.test import Client
 
 from principles.models import Principle, PrincipleSet
+from principles.selectors import principles_visible_to
 from principles.services import principle_save, principle_set_create
 from stories.models import Story
 from stories.services import story_set_principles
@@ -65,9 +65,7 @@ def scene(user: Any, client_for: Callable[[Any], Client], amazon: PrincipleSet) 
     dive = Principle.objects.get(principle_set=amazon, slug="dive-deep")
     story_set_principles(story=story, mappings={dive.pk: "primary", grit.pk: "secondary"})
     StoryFactory(owner=stranger, title="Not yours")
-    visible = Principle.objects.filter(
-        Q(principle_set__owner__isnull=True) | Q(principle_set__owner=user)
-    )
+    visible = principles_visible_to(user=user)
     return Scene(
         client=client_for(user),
         user=user,
