@@ -1,4 +1,4 @@
-"""Follow-up jobs: ask the coach about a story, on a worker when there is one.
+"""Follow-up jobs: ask the coach about a story or an answer, on a worker when there is one.
 
 The FollowUpJob row is the truth: pending -> running -> done | failed. Writes are
 idempotent, so a redelivered or duplicated message never duplicates questions:
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,15 @@ from stories.star import check
 
 log = logging.getLogger(__name__)
 
-#: Questions asked per job.
+
+@dataclass(frozen=True)
+class AnswerSubject:
+    """An answer given to a question, for a job that is not on a story: the job keeps
+    all of it, and never asks the caller again."""
+
+    question: str
+    text: str
+    avoid: tuple[str, ...] = ()  # questions already asked elsewhere, not to repeat
 
 
 class CoachUnavailable(Exception):
@@ -76,12 +85,14 @@ def followup_job_start(
     *,
     user,
     story: Story | None = None,
-    practice_round=None,
+    answer: AnswerSubject | None = None,
     principle: Principle | None,
     backend: str,
 ) -> FollowUpJob:
-    """Create the job (on a story, or on a practice answer); the rules coach answers
-    at once, the AI coach is queued."""
+    """Create the job (on a story, or on an answer to a question); the rules coach
+    answers at once, the AI coach is queued."""
+    if (story is None) == (answer is None):
+        raise ValueError("A follow-up job is on a story or on an answer, not both.")
     backend = CoachBackend(backend)
     if backend == CoachBackend.LLM:
         if not llm_configured():
@@ -94,7 +105,9 @@ def followup_job_start(
     job = FollowUpJob.objects.create(
         owner=user,
         story=story,
-        practice_round=practice_round,
+        answer_question=answer.question if answer else "",
+        answer_text=answer.text if answer else "",
+        avoid_questions=list(answer.avoid) if answer else [],
         principle=principle,
         requested_backend=backend,
         # Optimistic: cleared again if the broker cannot take the message.
@@ -168,12 +181,11 @@ def principle_input(principle: Principle | None) -> PrincipleInput | None:
 def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[str]]:
     """What the coach is asked about, and the questions it must not repeat."""
     principle = principle_input(job.principle)
-    if job.practice_round_id:
-        practice_round = job.practice_round
+    if job.story_id is None:
         return (
-            answer_as_story(practice_round.question_text, practice_round.answer),
+            answer_as_story(job.answer_question, job.answer_text),
             principle,
-            list(practice_round.followups.values_list("question", flat=True)),
+            list(job.avoid_questions),
         )
     story = job.story
     story_input = StoryInput(
@@ -207,7 +219,7 @@ def _claim(job_id: int) -> FollowUpJob | None:
     with transaction.atomic():
         job = (
             FollowUpJob.objects.select_for_update(of=("self",))
-            .select_related("story", "principle", "practice_round")
+            .select_related("story", "principle")
             .filter(pk=job_id)
             .first()
         )
@@ -279,12 +291,7 @@ def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
 
 
 def _write_followups(job: FollowUpJob, result: CoachResult) -> None:
-    """Store the questions on the story, or append them to the practice round."""
-    if job.practice_round_id:
-        from practice.services import round_followups_append
-
-        round_followups_append(practice_round=job.practice_round, followups=result.followups)
-        return
+    """Store the questions under the job (and its story, when it is on one)."""
     FollowUp.objects.bulk_create(
         FollowUp(
             job=job,

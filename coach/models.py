@@ -28,8 +28,9 @@ class CoachBackend(models.TextChoices):
 
 
 class FollowUpJob(models.Model):
-    """A request for follow-up questions on a story, or on a practice answer: the row
-    is the truth about it."""
+    """A request for follow-up questions on a story, or on an answer given to a
+    question: the row is the truth about it, and holds all the coach is asked (the job
+    does not know who asked: a practice round owns its jobs)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_jobs"
@@ -37,13 +38,11 @@ class FollowUpJob(models.Model):
     story = models.ForeignKey(
         Story, null=True, blank=True, on_delete=models.CASCADE, related_name="followup_jobs"
     )
-    practice_round = models.ForeignKey(
-        "practice.PracticeRound",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="followup_jobs",
-    )
+    answer_question = models.CharField(max_length=500, blank=True)
+    answer_text = models.TextField(
+        blank=True, validators=[MaxLengthValidator(PART_MAX)]
+    )  # a job on an answer rather than a story
+    avoid_questions = models.JSONField(default=list, blank=True)  # asked elsewhere already
     principle = models.ForeignKey(
         Principle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -75,13 +74,14 @@ class FollowUpJob(models.Model):
                 condition=models.Q(status__in=JobStatus.values), name="followupjob_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(story__isnull=False) | models.Q(practice_round__isnull=False),
-                name="followupjob_has_a_subject",
+                condition=models.Q(story__isnull=False) | ~models.Q(answer_text=""),
+                name="followupjob_story_or_answer",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Follow-ups for {self.story_id} ({self.status})"
+        subject = f"story {self.story_id}" if self.story_id else "an answer"
+        return f"Follow-ups on {subject} ({self.status})"
 
     @property
     def finished(self) -> bool:
@@ -94,13 +94,17 @@ class Rating(models.TextChoices):
 
     NAILED = "nailed", "Nailed it"
     SHAKY = "shaky", "Shaky"
+    SKIPPED = "skipped", "Skipped"
 
 
 class FollowUp(models.Model):
-    """One probing question asked about a story, with the candidate's answer."""
+    """One probing question asked about a story or an answer, with the candidate's
+    answer and how it went."""
 
     job = models.ForeignKey(FollowUpJob, on_delete=models.CASCADE, related_name="followups")
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="followups")
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
     position = models.PositiveSmallIntegerField()
     question = models.CharField(max_length=300)
     part = models.CharField(max_length=12)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from practice.models import DEFAULT_TARGET_SECONDS, FollowUpRating
+from coach.models import Rating
+from practice.models import DEFAULT_TARGET_SECONDS
 from stories.models import PART_MAX
 
 
@@ -57,7 +58,7 @@ class FollowUpAnswerForm(forms.Form):
     """An answer to one follow-up, and how it went (or skipped)."""
 
     answer = forms.CharField(required=False, max_length=PART_MAX)
-    rating = forms.ChoiceField(choices=FollowUpRating.choices)
+    rating = forms.ChoiceField(choices=Rating.choices)
 
 
 class FinishForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Practice rounds: a question, a timed answer, follow-ups, a self-rating; and the
-review schedule (Leitner boxes) over (story, principle) pairs."""
+"""Practice rounds: a question, a timed answer, the coach's follow-ups on it (jobs
+the round owns), a self-rating; and the review schedule (Leitner boxes) over (story,
+principle) pairs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
+from coach.models import FollowUpJob
 from principles.models import Principle, Question
 from stories.models import PART_MAX, Story
 
@@ -51,6 +53,9 @@ class PracticeRound(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(PART_MAX)])
+    followup_jobs = models.ManyToManyField(
+        FollowUpJob, blank=True, related_name="practice_rounds"
+    )  # the coach's jobs on this answer, oldest first by their own order
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -67,35 +72,6 @@ class PracticeRound(models.Model):
 
     def __str__(self) -> str:
         return self.question_text
-
-
-class FollowUpRating(models.TextChoices):
-    """How a follow-up went."""
-
-    NAILED = "nailed", "Nailed it"
-    SHAKY = "shaky", "Shaky"
-    SKIPPED = "skipped", "Skipped"
-
-
-class RoundFollowUp(models.Model):
-    """A probing question in a round, answered in turn or skipped."""
-
-    round = models.ForeignKey(PracticeRound, on_delete=models.CASCADE, related_name="followups")
-    position = models.PositiveSmallIntegerField()
-    question = models.CharField(max_length=300)
-    part = models.CharField(max_length=12)
-    reason = models.CharField(max_length=300, blank=True)
-    answer = models.TextField(blank=True, validators=[MaxLengthValidator(PART_MAX)])
-    rating = models.CharField(max_length=10, choices=FollowUpRating.choices, blank=True)
-
-    class Meta:
-        ordering = ["round_id", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["round", "position"], name="unique_round_followup"),
-        ]
-
-    def __str__(self) -> str:
-        return self.question
 
 
 class ReviewItem(models.Model):

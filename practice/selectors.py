@@ -9,7 +9,8 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from practice.models import PracticeRound, ReviewItem, RoundFollowUp
+from coach.models import FollowUp, FollowUpJob
+from practice.models import PracticeRound, ReviewItem
 from principles.models import Question
 
 PROGRESS_WEEKS = 8
@@ -19,6 +20,15 @@ def round_get(*, user, pk: int) -> PracticeRound:
     """One of the user's rounds, or 404."""
     return get_object_or_404(
         PracticeRound.objects.select_related("principle", "story", "question"), pk=pk, user=user
+    )
+
+
+def round_followups(*, practice_round: PracticeRound) -> list[FollowUp]:
+    """The round's follow-ups in the order they were asked, over all its jobs."""
+    return list(
+        FollowUp.objects.filter(job__practice_rounds=practice_round).order_by(
+            "job__created_at", "job_id", "position"
+        )
     )
 
 
@@ -56,9 +66,10 @@ def history(*, user, principle_id: int | None = None, story_id: int | None = Non
         rounds = rounds.filter(principle_id=principle_id)
     if story_id:
         rounds = rounds.filter(story_id=story_id)
-    return rounds.prefetch_related(
-        Prefetch("followups", queryset=RoundFollowUp.objects.order_by("position"))
+    jobs = FollowUpJob.objects.order_by("created_at", "id").prefetch_related(
+        Prefetch("followups", queryset=FollowUp.objects.order_by("position"))
     )
+    return rounds.prefetch_related(Prefetch("followup_jobs", queryset=jobs))
 
 
 def review_items(*, user) -> QuerySet[ReviewItem]:

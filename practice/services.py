@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import transaction
 from django.utils import timezone
 
-from coach.base import FOLLOWUPS_PER_ASK, FollowUp
-from coach.jobs import answer_as_story, principle_input
-from coach.rules import rules_followups
-from practice import scheduling
-from practice.models import (
-    FollowUpRating,
-    PracticeRound,
-    ReviewItem,
-    RoundFollowUp,
-    RoundStatus,
-)
+from coach.jobs import AnswerSubject, followup_job_start
+from coach.models import FollowUp, FollowUpJob, Rating
+from practice import scheduling, selectors
+from practice.models import PracticeRound, ReviewItem, RoundStatus
 from principles.models import Principle, Question
 from stories.models import Story
 from stories.scoring import key_flags
@@ -57,46 +48,30 @@ def round_submit_answer(
     return practice_round
 
 
-def round_add_rules_followups(*, practice_round: PracticeRound) -> list[RoundFollowUp]:
-    """The offline coach's follow-ups on the answer, appended to the round at once."""
-    asked = list(practice_round.followups.values_list("question", flat=True))
+@transaction.atomic
+def round_ask_followups(*, practice_round: PracticeRound, backend: str) -> FollowUpJob:
+    """Ask a coach about the round's answer: a job the round owns. The offline coach
+    answers at once, the AI coach is queued; neither repeats a question already asked
+    in this round or in another round on the same story. Raises the coach's refusals
+    (CoachUnavailable, RateLimited)."""
+    asked = selectors.round_followups(practice_round=practice_round)
     if practice_round.story_id:
-        asked += RoundFollowUp.objects.filter(round__story_id=practice_round.story_id).values_list(
-            "question", flat=True
-        )
-    result = rules_followups(
-        answer_as_story(practice_round.question_text, practice_round.answer),
-        principle_input(practice_round.principle),
-        FOLLOWUPS_PER_ASK,
-        asked,
+        asked_on_story = FollowUp.objects.filter(
+            job__practice_rounds__story_id=practice_round.story_id
+        ).values_list("question", flat=True)
+    else:
+        asked_on_story = FollowUp.objects.none().values_list("question", flat=True)
+    avoid = dict.fromkeys([f.question for f in asked] + list(asked_on_story))
+    job = followup_job_start(
+        user=practice_round.user,
+        answer=AnswerSubject(
+            question=practice_round.question_text, text=practice_round.answer, avoid=tuple(avoid)
+        ),
+        principle=practice_round.principle,
+        backend=backend,
     )
-    return round_followups_append(practice_round=practice_round, followups=result.followups)
-
-
-def round_followups_append(
-    *, practice_round: PracticeRound, followups: Iterable[FollowUp]
-) -> list[RoundFollowUp]:
-    """Add follow-ups after the round's existing ones (from either coach)."""
-    start = practice_round.followups.count()
-    return RoundFollowUp.objects.bulk_create(
-        RoundFollowUp(
-            round=practice_round,
-            position=start + offset,
-            question=item.question,
-            part=item.part,
-            reason=item.reason,
-        )
-        for offset, item in enumerate(followups, start=1)
-    )
-
-
-def round_followup_answer(*, followup: RoundFollowUp, answer: str, rating: str) -> RoundFollowUp:
-    """Answer a follow-up (or skip it) and say how it went."""
-    followup.answer = answer
-    followup.rating = FollowUpRating(rating)
-    followup.full_clean(exclude=["round"])
-    followup.save(update_fields=["answer", "rating"])
-    return followup
+    practice_round.followup_jobs.add(job)
+    return job
 
 
 @transaction.atomic
@@ -111,7 +86,9 @@ def round_finish(*, practice_round: PracticeRound, self_rating: int, notes: str)
     practice_round.full_clean(exclude=["user", "principle", "question", "story"])
     practice_round.save()
     if practice_round.story_id and practice_round.principle_id:
-        shaky = practice_round.followups.filter(rating=FollowUpRating.SHAKY).count()
+        shaky = FollowUp.objects.filter(
+            job__practice_rounds=practice_round, rating=Rating.SHAKY
+        ).count()
         review_item_record(
             user=practice_round.user,
             story_id=practice_round.story_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,13 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from coach import jobs
+from coach.models import CoachBackend, FollowUp
 from common.http import load_then_allow, parse_id
 from planning import selectors as planning_selectors
 from planning.matcher import rank_stories
 from practice import scheduling, selectors, services
 from practice.charts import progress_chart
 from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
-from practice.models import PracticeRound, RoundFollowUp, RoundStatus
+from practice.models import PracticeRound, RoundStatus
 from practice.picker import pick_question, weakest_principle
 from principles import selectors as principle_selectors
 from principles.models import Question
@@ -27,13 +30,21 @@ def _own_round(request: HttpRequest, pk: int) -> PracticeRound:
     return selectors.round_get(user=request.user, pk=pk)
 
 
-def _own_followup(request: HttpRequest, pk: int, followup_pk: int) -> RoundFollowUp:
-    return get_object_or_404(
-        RoundFollowUp.objects.select_related("round"),
+@dataclass(frozen=True)
+class _RoundFollowUp:
+    """A follow-up asked in one of the user's rounds, and that round."""
+
+    round_pk: int
+    followup: FollowUp
+
+
+def _own_followup(request: HttpRequest, pk: int, followup_pk: int) -> _RoundFollowUp:
+    followup = get_object_or_404(
+        FollowUp.objects.filter(job__practice_rounds__user=request.user),
         pk=followup_pk,
-        round_id=pk,
-        round__user=request.user,
+        job__practice_rounds=pk,
     )
+    return _RoundFollowUp(round_pk=pk, followup=followup)
 
 
 @require_http_methods(["GET"])
@@ -112,7 +123,7 @@ def _story_matches(request: HttpRequest, practice_round: PracticeRound) -> list:
 @load_then_allow(_own_round, "GET")
 def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
     """The round, at whatever stage it is: answering, follow-ups or the summary."""
-    followups = list(practice_round.followups.all())
+    followups = selectors.round_followups(practice_round=practice_round)
     current = next((f for f in followups if not f.rating), None)
     job = practice_round.followup_jobs.order_by("-created_at").first()
     coach_busy = job is not None and not job.finished and current is None
@@ -128,6 +139,7 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         "heard": heard,
         "followups": followups,
         "current": current,
+        "current_number": followups.index(current) + 1 if current else None,
         "job": job,
         "coach_busy": coach_busy,
         "llm_available": jobs.llm_configured(),
@@ -169,18 +181,13 @@ def round_answer(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         seconds_taken=seconds,
         story=story,
     )
-    if form.cleaned_data["coach"] == "llm":
+    if form.cleaned_data["coach"] == CoachBackend.LLM:
         try:
-            jobs.followup_job_start(
-                user=request.user,
-                practice_round=practice_round,
-                principle=practice_round.principle,
-                backend="llm",
-            )
+            services.round_ask_followups(practice_round=practice_round, backend=CoachBackend.LLM)
             return redirect("practice:round", pk=practice_round.pk)
         except (jobs.CoachUnavailable, jobs.RateLimited) as refusal:
             messages.warning(request, f"{refusal} The offline coach asks instead.")
-    services.round_add_rules_followups(practice_round=practice_round)
+    services.round_ask_followups(practice_round=practice_round, backend=CoachBackend.RULES)
     return redirect("practice:round", pk=practice_round.pk)
 
 
@@ -188,23 +195,23 @@ def round_answer(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
 def round_rules(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
     """Follow-ups from the offline coach (after the AI coach failed, or for more)."""
     if practice_round.status == RoundStatus.FOLLOWUPS:
-        services.round_add_rules_followups(practice_round=practice_round)
+        services.round_ask_followups(practice_round=practice_round, backend=CoachBackend.RULES)
     return redirect("practice:round", pk=practice_round.pk)
 
 
 @load_then_allow(_own_followup, "POST")
-def round_followup(request: HttpRequest, followup: RoundFollowUp) -> HttpResponse:
+def round_followup(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
     """Answer (or skip) the current follow-up; the next one shows."""
     form = FollowUpAnswerForm(request.POST)
     if form.is_valid():
-        services.round_followup_answer(
-            followup=followup,
+        jobs.followup_answer_save(
+            followup=asked.followup,
             answer=form.cleaned_data["answer"],
             rating=form.cleaned_data["rating"],
         )
     else:
         messages.error(request, "Keep the answer under 5,000 characters.")
-    return redirect("practice:round", pk=followup.round_id)
+    return redirect("practice:round", pk=asked.round_pk)
 
 
 @load_then_allow(_own_round, "POST")

@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from practice.models import PracticeRound, ReviewItem, RoundFollowUp, RoundStatus
+from coach.models import FollowUp
+from practice.models import PracticeRound, ReviewItem, RoundStatus
+from practice.selectors import round_followups
 from practice.services import (
-    round_add_rules_followups,
+    round_ask_followups,
     round_finish,
     round_start,
     round_submit_answer,
@@ -53,7 +55,7 @@ def test_a_whole_round(client_for, user, dive):
     assert practice_round.status == RoundStatus.FOLLOWUPS
     assert practice_round.seconds_taken == 95 and practice_round.story == story
     assert practice_round.star_score is not None
-    followups = list(practice_round.followups.all())
+    followups = round_followups(practice_round=practice_round)
     assert 3 <= len(followups) <= 5
     page = client.get(reverse("practice:round", args=[practice_round.pk])).content.decode()
     assert "95 s" in page and followups[0].question.replace("'", "&#x27;") in page
@@ -127,7 +129,7 @@ def test_shaky_sends_the_pair_back_to_box_one(user, dive):
         round_submit_answer(
             practice_round=practice_round, answer=ANSWER, seconds_taken=100, story=story
         )
-        round_add_rules_followups(practice_round=practice_round)
+        round_ask_followups(practice_round=practice_round, backend="rules")
         round_finish(practice_round=practice_round, self_rating=rating, notes="")
         assert ReviewItem.objects.get(story=story, principle=dive).box == expected
 
@@ -139,7 +141,7 @@ def _history_queries(client, user, dive, n: int) -> int:
         round_submit_answer(
             practice_round=practice_round, answer=ANSWER, seconds_taken=80, story=story
         )
-        round_add_rules_followups(practice_round=practice_round)
+        round_ask_followups(practice_round=practice_round, backend="rules")
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("practice:history"))
     assert len(response.context["rounds"]) == min(n, 50)
@@ -157,8 +159,8 @@ def test_history_runs_the_same_number_of_queries_for_3_and_60_rounds(
 def test_other_users_rounds_are_404_and_unchanged(client, user, other_user, dive):
     practice_round = round_start(user=user, principle=dive, question=None, target_seconds=120)
     round_submit_answer(practice_round=practice_round, answer=ANSWER, seconds_taken=80, story=None)
-    round_add_rules_followups(practice_round=practice_round)
-    followup = practice_round.followups.first()
+    round_ask_followups(practice_round=practice_round, backend="rules")
+    followup = round_followups(practice_round=practice_round)[0]
     client.force_login(other_user)
     urls = [
         reverse("practice:round", args=[practice_round.pk]),
@@ -172,7 +174,7 @@ def test_other_users_rounds_are_404_and_unchanged(client, user, other_user, dive
             assert response.status_code == 404, url
     practice_round.refresh_from_db()
     assert practice_round.status == RoundStatus.FOLLOWUPS
-    assert not RoundFollowUp.objects.exclude(rating="").exists()
+    assert not FollowUp.objects.exclude(rating="").exists()
     history = client.get(reverse("practice:history")).content.decode()
     assert practice_round.question_text not in history
 

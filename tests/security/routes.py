@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from coach.jobs import followup_job_start
 from coach.models import FollowUp, FollowUpJob
 from planning.models import CoverageTarget
-from practice.models import PracticeRound, ReviewItem, RoundFollowUp
-from practice.services import round_add_rules_followups, round_start, round_submit_answer
+from practice.models import PracticeRound, ReviewItem
+from practice.selectors import round_followups
+from practice.services import round_ask_followups, round_start, round_submit_answer
 from principles.models import Principle, PrincipleSet, Question
 from principles.services import principle_save, principle_set_create
 from stories.models import Story, StoryPrinciple, StoryRevision
@@ -27,7 +28,7 @@ from tests.factories import StoryFactory
 #: Everything a user owns; a snapshot of these tables shows whether a request changed anything.
 OWNED_MODELS = (
     Story, StoryRevision, StoryPrinciple, FollowUpJob, FollowUp, PracticeRound,
-    RoundFollowUp, ReviewItem, PrincipleSet, Principle, Question, CoverageTarget,
+    ReviewItem, PrincipleSet, Principle, Question, CoverageTarget,
 )  # fmt: skip
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, staff only and tested by Django.
 
@@ -103,7 +104,7 @@ def owned_objects(
         seconds_taken=60,
         story=story,
     )
-    round_add_rules_followups(practice_round=practice_round)
+    round_ask_followups(practice_round=practice_round, backend="rules")
     return {
         ("stories", "pk"): story.pk,
         ("stories", "revision_pk"): story.revisions.get().pk,
@@ -111,7 +112,7 @@ def owned_objects(
         ("coach", "job_pk"): job.pk,
         ("coach", "followup_pk"): job.followups.first().pk,
         ("practice", "pk"): practice_round.pk,
-        ("practice", "followup_pk"): practice_round.followups.first().pk,
+        ("practice", "followup_pk"): round_followups(practice_round=practice_round)[0].pk,
         ("principles", "slug"): custom.slug,
         ("principles", "set_slug"): custom.slug,
         ("principles", "principle_slug"): principle.slug,
