@@ -295,11 +295,18 @@ class Actions:
 
     i: int
     we: int
+    # When (almost) nobody acts ("we would start...", "we always hit our dates"): "I" and "we"
+    # as subjects of any verb, anywhere in the answer.
+    i_subjects: int = 0
+    we_subjects: int = 0
 
     @property
     def mostly_we(self) -> bool:
-        """Collective phrasing carries most of the actions."""
-        return self.we >= th.WE_ACTIONS_MIN and self.we > self.i * th.WE_ACTIONS_RATIO
+        """Collective phrasing carries most of the actions (or, with no actions, most of
+        what the answer says anyone does or would do)."""
+        if self.i + self.we >= th.ACTIONS_TO_JUDGE_OWNERSHIP:
+            return self.we >= th.WE_ACTIONS_MIN and self.we > self.i * th.WE_ACTIONS_RATIO
+        return self.we_subjects >= th.WE_SUBJECTS_MIN and self.we_subjects > self.i_subjects
 
 
 def count_actions(parts: Analyses) -> Actions:
@@ -309,7 +316,15 @@ def count_actions(parts: Analyses) -> Actions:
         for unit in parts[name].units:
             i += unit.i_actions
             we += unit.we_actions + th.TEAM_EFFORT_WE_ACTIONS * unit.team_effort
-    return Actions(i, we)
+    if i + we >= th.ACTIONS_TO_JUDGE_OWNERSHIP:
+        return Actions(i, we)
+    units_ = [unit for part in parts.values() for unit in part.units]
+    return Actions(
+        i,
+        we,
+        sum(unit.i_subjects for unit in units_),
+        sum(unit.we_subjects for unit in units_),
+    )
 
 
 def check_ownership(action: PartAnalysis, actions: Actions) -> list[Issue]:
@@ -329,12 +344,18 @@ def check_ownership(action: PartAnalysis, actions: Actions) -> list[Issue]:
             )
         ]
     if actions.mostly_we:
+        carried = (
+            f'"We" carries {actions.we} of the {actions.i + actions.we} actions '
+            f'(you said "I" did {actions.i}).'
+            if actions.i + actions.we >= th.ACTIONS_TO_JUDGE_OWNERSHIP
+            else f'"We" is who acts {_plural(actions.we_subjects, "time")}, "I" '
+            f"{_plural(actions.i_subjects, 'time')}, and no step is one you took."
+        )
         return [
             _issue(
                 "ownership_we_heavy",
                 "action",
-                f'"We" carries {actions.we} of the {actions.i + actions.we} actions '
-                f'(you said "I" did {actions.i}).',
+                carried,
                 'Say which steps were yours: "I proposed", "I wrote", "I convinced".',
                 spans=sorted(hits.we_spans),
                 penalty=th.PENALTY_WE_HEAVY,
@@ -360,7 +381,7 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
     found = []
     for quantity in result.quantities:
         unit = _unit_at(result, quantity.start)
-        if unit is None:
+        if unit is None or quantity.start in unit.scope:
             continue
         if unit.role == "outcome" or (
             not from_text

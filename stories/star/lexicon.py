@@ -456,6 +456,7 @@ NOT_PASSIVE = frozenset(
 
 # --- numbers ---------------------------------------------------------------------------
 NUMBER_WORDS = (
+    "zero",
     "two",
     "three",
     "four",
@@ -1169,6 +1170,14 @@ OUTCOME_CUES = (
 # something without saying by how much ("I reduced the query to one call").
 OUTCOME_VERBS = frozenset(
     {
+        # present tense, for what still holds ("which saves us 12 hours a week")
+        "saves",
+        "cuts",
+        "reduces",
+        "prevents",
+        "generates",
+        "frees",
+        "eliminates",
         "reduced",
         "increased",
         "improved",
@@ -1428,6 +1437,7 @@ NON_ACTION_VERBS = frozenset(
         "looked",
         "sounded",
         "noticed",
+        "saw",
         "realized",
         "realised",
         "learned",
@@ -1794,6 +1804,53 @@ CHANGE_PREPOSITIONS = frozenset({"to", "by", "from", "under", "below", "than", "
 GROUP_PRONOUNS = ("us", "them")
 # Modal verbs that turn an outcome into a prediction ("that would cut waits in half").
 PREDICTION_MODALS = ("would", "could", "might", "will", "should", "'ll", "going to")
+# Verbs that are actions only with these words after them ("I looked into the logs",
+# "I worked with design"; not "it looked fine", "I worked at a bank").
+ACTION_WITH_PARTICLE = {
+    "looked": frozenset({"at", "into", "through", "over", "for"}),
+    "worked": frozenset({"with", "on", "through", "out", "closely", "late", "nights", "to"}),
+}
+# After a duration, words that measure it against a plan ("shipped two weeks early").
+AHEAD_WORDS = frozenset(
+    {
+        "early",
+        "earlier",
+        "ahead",
+        "sooner",
+        "before",
+        "faster",
+        "quicker",
+        "late",
+        "later",
+        "behind",
+    }
+)
+# Words that make a figure a forecast or a target not yet reached ("finance expects it
+# to save $200k", "projected to cut", "if rolled out to all six depots").
+FORECAST_PHRASES = (
+    "expect",
+    "expects",
+    "expected to",
+    "expecting",
+    "projected",
+    "projection",
+    "projections",
+    "forecast to",
+    "forecasted",
+    "estimates it",
+    "estimates that",
+    "estimated to",
+    "predicts",
+    "predicted to",
+    "on track to",
+    "on course to",
+    "if rolled",
+    "if we roll",
+    "once rolled",
+    "once it's rolled",
+    "once it is rolled",
+    "when it's rolled",
+)
 # Verbs that open a Task typed as an instruction ("Cut SaaS costs.", "Get p95 under 2 s").
 TASK_VERBS = frozenset(
     {

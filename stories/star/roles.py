@@ -58,6 +58,7 @@ for _kind, _phrases in (
     ("closing", lx.CLOSING_PHRASES),
     ("completion", lx.COMPLETION_WORDS),
     ("modal", lx.PREDICTION_MODALS),
+    ("forecast", lx.FORECAST_PHRASES),
 ):
     for _phrase in _phrases:
         _KINDS.setdefault(_phrase, set()).add(_kind)
@@ -111,13 +112,23 @@ _MIN_UNIT_WORDS = 3
 _FILLER_MAX_CHARS = 48
 _FILLER_MAX_WORDS = 6
 _CONCRETE_MIN_WORDS = 6
+# Evidence that an outcome says what changed, beyond "it shipped".
+_MEASURING_KINDS = frozenset({"change", "outcome", "marker", "now", "more"})
+# Quantities that can only size the work when nothing but a completion is said.
+_SIZE_KINDS = frozenset({"count", "duration", "rank"})
+# Right after a duration: it is measured against a plan ("two weeks early").
+_AHEAD_RE = re.compile(r"[ \t]+(?:" + "|".join(sorted(lx.AHEAD_WORDS)) + r")(?![a-z])")
 _DIRECTION_REACH = 32  # characters after "up"/"down" in which its figure must start
 _FIGURE_BEFORE_REACH = 26  # characters before an arrow or "vs" in which a figure must stand
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unit:
-    """A run of text that does one thing; offsets into the text it came from."""
+    """A run of text that does one thing; offsets into the text it came from.
+
+    Treated as a value and never changed after it is made (not frozen only because a
+    frozen dataclass is several times slower to build, and the checker builds many).
+    """
 
     start: int
     end: int
@@ -130,16 +141,24 @@ class Unit:
     team_effort: bool = False
     quantity: bool = False  # a quantity anywhere in the unit
     forecast: bool = False  # a prediction ("it will save $300k"): never part of an outcome
+    # Where counts and durations only size what was done ("went live on three wards",
+    # "shipped it in six weeks"): an outcome that is only a completion measures nothing.
+    scope: tuple[int, ...] = ()
+    # "I" and "we" as subjects of any verb ("we always hit", "we'd start"): who the
+    # answer is about when nobody acts.
+    i_subjects: int = 0
+    we_subjects: int = 0
 
     def shifted(self, by: int) -> Unit:
         """The same unit, its offsets moved by ``by`` (into another text)."""
-        return self._spanning(self.start + by, self.end + by)
+        scope = tuple([offset + by for offset in self.scope]) if self.scope else ()
+        return self._spanning(self.start + by, self.end + by, scope)
 
     def extended(self, end: int) -> Unit:
         """The same unit, running on to ``end``."""
-        return self._spanning(self.start, end)
+        return self._spanning(self.start, end, self.scope)
 
-    def _spanning(self, start: int, end: int) -> Unit:
+    def _spanning(self, start: int, end: int, scope: tuple[int, ...]) -> Unit:
         return Unit(
             start,
             end,
@@ -152,6 +171,9 @@ class Unit:
             self.team_effort,
             self.quantity,
             self.forecast,
+            scope,
+            self.i_subjects,
+            self.we_subjects,
         )
 
 
@@ -169,6 +191,8 @@ class _Scan:
     quantities: list[Quantity]
     changes: list[int]  # where an arrow or a signed figure states a change
     comparisons: list[int]  # where two figures are compared ("0 vs 7"): a change if no one acts
+    subjects: list[str]  # "i"/"we" for each subject, in order of where it ends
+    subject_ends: list[int]
 
 
 def units(
@@ -199,10 +223,16 @@ def units(
 
 def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     hits: list[tuple[int, int, frozenset[str]]] = []
-    cuts = [match.start() for match in _CUT_PUNCT_RE.finditer(low)]
     raw_hits = [
         (start, end, raw if raw in ROLE_KINDS else normalise_phrase(raw))
         for start, end, raw in phrase_spans(ROLE_RE, low)
+    ]
+    # "The result: churn fell": a marker that leads into its clause is not cut from it.
+    lead_ins = {end for _, end, raw in raw_hits if "marker" in ROLE_KINDS.get(raw, ())}
+    cuts = [
+        match.start()
+        for match in _CUT_PUNCT_RE.finditer(low)
+        if not (low[match.start()] == ":" and match.start() in lead_ins)
     ]
     for start, end, raw in raw_hits:
         kinds = ROLE_KINDS.get(raw, frozenset())
@@ -227,7 +257,11 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         # "we'd moved" is "we had moved" (an action); "we'd move" is hypothetical.
         had = modal is not None and "d" in modal and _is_action_verb(verb)
         hypothetical = not had and (modal is not None or verb in _HYPOTHETICAL_MODALS)
-        if hypothetical or _is_action_verb(verb):
+        acts = _is_action_verb(verb) or (
+            verb in lx.ACTION_WITH_PARTICLE
+            and _next_word(low, tail.end("verb"), len(low)) in lx.ACTION_WITH_PARTICLE[verb]
+        )  # "I looked into it", "I worked with design" (not "I worked at a bank")
+        if hypothetical or acts:
             actors.append((tail.start("verb"), actor, hypothetical))
     actors.sort()
     cuts.sort()
@@ -258,6 +292,8 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         quantities,
         changes,
         comparisons,
+        [subjects[end] for end in sorted(subjects)],
+        sorted(subjects),
     )
 
 
@@ -357,6 +393,9 @@ def _merge(first: Unit, second: Unit) -> Unit:
         first.team_effort or second.team_effort,
         quantity,
         role == "context" and (first.forecast or second.forecast),
+        first.scope + second.scope,
+        first.i_subjects + second.i_subjects,
+        first.we_subjects + second.we_subjects,
     )
 
 
@@ -428,6 +467,8 @@ def _classify(
             goal_met = True
         if "modal" in hit_kinds and _next_word(low, hit_end, end) != "have":
             kinds.add("prediction")  # "that would cut it in half"; "would have" is past
+        if "forecast" in hit_kinds:
+            kinds.add("prediction")  # "finance expects it to save $200k"
     if _any_in(scan.changes, start, end) or (not acted and _any_in(scan.comparisons, start, end)):
         changed = True
         kinds.add("change")
@@ -437,6 +478,23 @@ def _classify(
     role, concrete = _role(
         low, start, end, kinds, changed, goal_met, quantity, i_actions + we_actions, hypothetical
     )
+    lo = bisect_left(scan.subject_ends, start)
+    subjects = scan.subjects[lo : bisect_left(scan.subject_ends, end, lo)]
+    scope: tuple[int, ...] = ()
+    if (
+        role == "outcome"
+        and quantity
+        and "completion" in kinds
+        and not kinds & _MEASURING_KINDS
+        and not goal_met
+    ):
+        lo = bisect_left(scan.q_starts, start)
+        hi = bisect_left(scan.q_starts, end, lo)
+        scope = tuple(
+            q.start
+            for q in scan.quantities[lo:hi]
+            if q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end)
+        )
     unit = Unit(
         start,
         end,
@@ -449,6 +507,9 @@ def _classify(
         "team" in kinds,
         quantity,
         role == "context" and "prediction" in kinds,
+        scope,
+        subjects.count("i"),
+        subjects.count("we"),
     )
     return unit, actor
 

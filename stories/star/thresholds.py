@@ -33,6 +33,11 @@ SETUP_SHARE_MAX = 0.45
 # many times the actions by "I" (judged over the Task, Action and Result clauses).
 WE_ACTIONS_MIN = 1
 WE_ACTIONS_RATIO = 1.0
+# Fewer actions than this ("the two juniors we hired") say too little about who acted:
+# then who is the subject of any verb decides.
+ACTIONS_TO_JUDGE_OWNERSHIP = 2
+# With too few actions, "we" must be the subject this often to carry the answer.
+WE_SUBJECTS_MIN = 2
 # "It was a team effort" counts as this many actions by the team.
 TEAM_EFFORT_WE_ACTIONS = 2
 

@@ -352,6 +352,23 @@ SETUP = {
             False,
         ),
         ("Revenue grew 5% in the first quarter and it will keep growing.", True),
+        (
+            "The pilot went live in two stores, and the ops lead expects it to save about "
+            "$90k a year once every store has it.",
+            False,
+        ),
+        ("Returns are projected to fall 12% next year.", False),
+        ("- roughly $40k/yr in overtime if rolled out to every depot", False),
+        # a completion sized only by a count or the time the work took measures nothing
+        ("After four weeks of work we launched it to every school in the district.", False),
+        ("We shipped it in five weeks, ahead of the launch date.", False),
+        ("The new rota went live on all six wards in May.", False),
+        ("We shipped it three weeks early.", True),
+        # what still holds, in the present tense; zero is a number
+        ("The report now builds itself, which saves the analysts about 10 hours a week.", True),
+        ("We got the open refund queue down to zero before the holidays.", True),
+        # "the result:" leads into the clause that measures it
+        ("Anyway, the result: out of roughly 300,000 orders that quarter there were two.", True),
         # two figures compared, with no one acting, state a change
         ("0 missed SLAs in Nov-Dec vs 7 the year before.", True),
         ("I ran 4 queries vs 1 in the old report.", False),
@@ -396,3 +413,39 @@ def test_notes_labelled_only_at_the_end_split_their_beginning_by_roles() -> None
     assert "3 regions" in report.parts["situation"]
     assert report.missing_parts == []
     assert report.quantified is True
+
+
+@pytest.mark.parametrize(
+    ("text", "mostly_we"),
+    [
+        # nobody acts: who the answer says does (or would do) things decides
+        (
+            "I haven't run one myself, but the way we'd handle it is we would page the owner, "
+            "we would roll back first and then we'd write up what happened.",
+            True,
+        ),
+        (
+            "On my team we always put the customer first. We answer every ticket within a "
+            "day and we follow up a week later to be sure it stuck.",
+            True,
+        ),
+        (
+            "I'm very hands-on. I always review every pull request and I mentor the two "
+            "juniors we hired, so our quality stays high.",
+            False,
+        ),
+        # "looked into" and "worked with" are steps; "the errors we saw" is not one
+        (
+            "The signup form lost half its visitors, so I looked into the funnel and I "
+            "worked with design on a two-field version. We tested it and signups rose 18%.",
+            False,
+        ),
+        (
+            "My goal was fewer broken loads, so I added freshness checks and a runbook for "
+            "the four errors we saw most. Fresh mornings went from 40% to 85%.",
+            False,
+        ),
+    ],
+)
+def test_who_carries_the_answer(text: str, mostly_we: bool) -> None:
+    assert check(text=text).mostly_we is mostly_we
