@@ -15,6 +15,7 @@ from collections.abc import Collection
 
 from coach import rules
 from coach.base import FOLLOWUPS_PER_ASK, LLM_BACKEND, CoachResult, PrincipleInput, StoryInput
+from coach.llm import LLMAnswerRejected, LLMSettings, llm_followups
 
 
 def followups(
@@ -24,14 +25,14 @@ def followups(
     *,
     backend: str = rules.BACKEND,
     asked: Collection[str] = (),
-    llm_settings=None,
+    llm_settings: LLMSettings | None = None,
 ) -> tuple[CoachResult, str]:
     """Probing follow-up questions on a story from the chosen backend, and, when the
     offline coach answered in the AI coach's place, why ("" otherwise)."""
     if backend != LLM_BACKEND:
         return rules.rules_followups(story, principle, n, asked), ""
-    from coach.llm import LLMAnswerRejected, llm_followups
-
+    if llm_settings is None:
+        raise ValueError("the AI coach needs its settings")
     try:
         return llm_followups(story, principle, n, asked, settings=llm_settings), ""
     except LLMAnswerRejected as rejected:
@@ -40,10 +41,10 @@ def followups(
         result = CoachResult(
             followups=offline.followups,
             backend=rules.BACKEND,
-            model=getattr(rejected, "model", "") or "",
-            prompt_tokens=getattr(rejected, "prompt_tokens", None),
-            completion_tokens=getattr(rejected, "completion_tokens", None),
-            latency_ms=getattr(rejected, "latency_ms", None),
+            model=rejected.model,
+            prompt_tokens=rejected.prompt_tokens,
+            completion_tokens=rejected.completion_tokens,
+            latency_ms=rejected.latency_ms,
         )
         why = (
             f"The AI coach's answer was unusable ({rejected.reason}); "

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from coach.backends import followups
 from coach.base import CoachResult, PrincipleInput, StoryInput
+from coach.llm import LLMError, configured_settings
 from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
 from principles.models import Principle
 from stories.models import Story
@@ -51,20 +52,7 @@ class TransientCoachError(Exception):
 
 def llm_configured() -> bool:
     """True when an OpenAI-compatible server and model are configured."""
-    return bool(settings.LLM_BASE_URL and settings.LLM_MODEL)
-
-
-def llm_settings():
-    """The LLM client settings, from Django settings."""
-    from coach.llm import LLMSettings
-
-    return LLMSettings(
-        base_url=settings.LLM_BASE_URL,
-        api_key=settings.LLM_API_KEY or "not-needed",
-        model=settings.LLM_MODEL,
-        timeout=settings.LLM_TIMEOUT,
-        max_tokens=settings.LLM_MAX_TOKENS,
-    )
+    return configured_settings() is not None
 
 
 def backoff_seconds(retries: int) -> float:
@@ -238,8 +226,6 @@ def _claim(job_id: int) -> FollowUpJob | None:
 
 def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
     """Ask the job's coach; returns the result and, after a fallback, why."""
-    from coach.llm import LLMError
-
     story, principle, asked = _inputs(job)
     llm = job.requested_backend == CoachBackend.LLM
     try:
@@ -248,7 +234,7 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
             principle,
             backend=job.requested_backend,
             asked=asked,
-            llm_settings=llm_settings() if llm else None,
+            llm_settings=configured_settings() if llm else None,
         )
     except LLMError as error:
         if error.transient:
@@ -258,8 +244,6 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
 
 def followup_job_run(*, job_id: int) -> None:
     """Run one attempt of the job. Raises TransientCoachError when a retry may help."""
-    from coach.llm import LLMError
-
     job = _claim(job_id)
     if job is None:
         return

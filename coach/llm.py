@@ -18,7 +18,9 @@ rejects it answers 400, which surfaces as a non-transient ``LLMError`` naming th
 server's message. The answer is validated in code either way: raw model text never
 reaches the caller except inside validated ``FollowUp`` objects.
 
-No Django here: settings arrive as an ``LLMSettings``.
+Settings arrive as an ``LLMSettings`` (``configured_settings()`` reads Django's
+``LLM_*``); settings -> client -> call -> usage -> validated questions, all here. The
+``openai`` package is imported only when a call is made.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import openai
-
-from coach.base import LLM_BACKEND, CoachResult, PrincipleInput, StoryInput
+from coach.base import LLM_BACKEND, CoachResult, FollowUp, PrincipleInput, StoryInput
 from coach.prompts import build_messages
 from coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_followups
+
+if TYPE_CHECKING:
+    import openai
 
 #: Low temperature: focused, repeatable questions, still not word-for-word identical.
 TEMPERATURE = 0.3
@@ -85,8 +89,25 @@ class LLMAnswerRejected(Exception):
         self.latency_ms = latency_ms
 
 
+def configured_settings() -> LLMSettings | None:
+    """The server the ``LLM_*`` Django settings name, or None when there is none."""
+    from django.conf import settings as conf
+
+    if not (conf.LLM_BASE_URL and conf.LLM_MODEL):
+        return None
+    return LLMSettings(
+        base_url=conf.LLM_BASE_URL,
+        api_key=conf.LLM_API_KEY,
+        model=conf.LLM_MODEL,
+        timeout=conf.LLM_TIMEOUT,
+        max_tokens=conf.LLM_MAX_TOKENS,
+    )
+
+
 def make_client(settings: LLMSettings) -> openai.OpenAI:
     """An OpenAI client that makes exactly one attempt per call, within the timeout."""
+    import openai
+
     return openai.OpenAI(
         base_url=settings.base_url,
         api_key=settings.api_key or NO_KEY,
@@ -111,6 +132,58 @@ def llm_followups(
     """
     if n < 1:
         raise ValueError("n must be at least 1")
+    response, usage = _chat(client, settings, build_messages(story, principle, n, asked))
+    try:
+        # Every item is validated; repeats are dropped before cutting to n.
+        followups = parse_followups(_content(response), MAX_ITEMS)
+    except SchemaError as exc:
+        raise usage.rejected(exc.reason) from None
+    except _Unusable as exc:
+        raise usage.rejected(str(exc)) from None
+    fresh, notes = _fresh(followups, asked, n)
+    if not fresh:
+        raise usage.rejected("the model only repeated questions already asked")
+    return CoachResult(
+        followups=fresh,
+        backend=LLM_BACKEND,
+        model=usage.model,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        latency_ms=usage.latency_ms,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class _Usage:
+    """What one answered call cost: the model that answered, tokens and time."""
+
+    model: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    latency_ms: int
+
+    def rejected(self, reason: str) -> LLMAnswerRejected:
+        """The answer cannot be used; the attempt's cost is kept with the reason."""
+        return LLMAnswerRejected(
+            reason,
+            model=self.model,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            latency_ms=self.latency_ms,
+        )
+
+
+class _Unusable(Exception):
+    """The completion has no usable content (its message says why)."""
+
+
+def _chat(
+    client: openai.OpenAI | None, settings: LLMSettings, messages: list[dict[str, str]]
+) -> tuple[object, _Usage]:
+    """One timed call; the response (loosely typed: servers vary) and what it cost."""
+    import openai
+
     if client is None:
         try:
             client = make_client(settings)
@@ -120,8 +193,6 @@ def llm_followups(
                 "check LLM_BASE_URL and LLM_API_KEY",
                 transient=False,
             ) from exc
-    messages = build_messages(story, principle, n, asked)
-
     started = time.perf_counter()
     try:
         response = client.chat.completions.create(
@@ -140,69 +211,57 @@ def llm_followups(
             latency_ms=round((time.perf_counter() - started) * 1000),
         ) from exc
     latency_ms = round((time.perf_counter() - started) * 1000)
-
-    model = (_text_attr(response, "model") or settings.model)[:MODEL_MAX]
     usage = getattr(response, "usage", None)
-    prompt_tokens = _int_attr(usage, "prompt_tokens")
-    completion_tokens = _int_attr(usage, "completion_tokens")
+    return response, _Usage(
+        model=(_text_attr(response, "model") or settings.model)[:MODEL_MAX],
+        prompt_tokens=_int_attr(usage, "prompt_tokens"),
+        completion_tokens=_int_attr(usage, "completion_tokens"),
+        latency_ms=latency_ms,
+    )
 
-    def rejected(reason: str) -> LLMAnswerRejected:
-        return LLMAnswerRejected(
-            reason,
-            model=model,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            latency_ms=latency_ms,
-        )
 
+def _content(response: object) -> str:
+    """The first choice's text; ``_Unusable`` when it is missing, cut off or refused."""
     choices = getattr(response, "choices", None)
     if not isinstance(choices, list):
-        raise rejected("the server's answer was not a chat completion")
+        raise _Unusable("the server's answer was not a chat completion")
     if not choices:
-        raise rejected("the answer had no choices")
+        raise _Unusable("the answer had no choices")
     choice = choices[0]
     finish_reason = _text_attr(choice, "finish_reason")
     if finish_reason == "length":
-        raise rejected("the answer was cut off (finish_reason=length)")
+        raise _Unusable("the answer was cut off (finish_reason=length)")
     if finish_reason == "content_filter":
-        raise rejected("the answer was blocked by the server's content filter")
+        raise _Unusable("the answer was blocked by the server's content filter")
     message = getattr(choice, "message", None)
     if _text_attr(message, "refusal"):
-        raise rejected("the model refused")
+        raise _Unusable("the model refused")
     content = getattr(message, "content", None)
     if not isinstance(content, str) or not content.strip():
-        raise rejected("the answer was empty")
-    try:
-        # Every item is validated; repeats are dropped before cutting to n.
-        followups = parse_followups(content, MAX_ITEMS)
-    except SchemaError as exc:
-        raise rejected(exc.reason) from None
+        raise _Unusable("the answer was empty")
+    return content
 
+
+def _fresh(
+    followups: list[FollowUp], asked: Collection[str], n: int
+) -> tuple[list[FollowUp], list[str]]:
+    """At most ``n`` questions not already asked, and notes on what was left out."""
     notes: list[str] = []
     already = {normalise_question(question) for question in asked}
     fresh = [f for f in followups if normalise_question(f.question) not in already]
-    if not fresh:
-        raise rejected("the model only repeated questions already asked")
-    if len(fresh) < len(followups):
-        dropped = len(followups) - len(fresh)
-        notes.append(f"dropped {dropped} question(s) already asked")
+    if fresh and len(fresh) < len(followups):
+        notes.append(f"dropped {len(followups) - len(fresh)} question(s) already asked")
     wanted = min(n, MAX_ITEMS)
     fresh = fresh[:wanted]
-    if len(fresh) < wanted:
+    if fresh and len(fresh) < wanted:
         notes.append(f"the model gave {len(fresh)} of {wanted} question(s)")
-    return CoachResult(
-        followups=fresh,
-        backend=LLM_BACKEND,
-        model=model,
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
-        latency_ms=latency_ms,
-        notes=notes,
-    )
+    return fresh, notes
 
 
 def _call_error(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
     """Map a failed call to an ``LLMError`` with a readable, key-free message."""
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return LLMError(f"the model did not answer within {settings.timeout:g} s", transient=True)
     if isinstance(exc, openai.APIConnectionError):

@@ -38,7 +38,7 @@ from coach.base import (
     PrincipleInput,
     StoryInput,
 )
-from coach.schema import normalise_question
+from coach.schema import normalise_question, not_plain_text
 from stories.star import check, find_quantities
 from stories.star.codes import SEVERITY_RANK
 from stories.star.report import PART_NAMES
@@ -62,7 +62,6 @@ _QUANTITIES_MAX = 20
 
 _PART_ORDER = {name: index for index, name in enumerate(TARGET_PARTS)}
 _BREAK_RE = re.compile(r"[;!?()\[\]{}\"\u201c\u201d\u2014\u2013\n\r]|[.,:](?=\s|$)")
-_URL_RE = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|\bwww\.|\bjavascript:|http)")
 _TOKEN_RE = re.compile(r"\S+")
 _QUOTED_RE = re.compile(r"\AYou (?:said|mentioned) '(.+?)': ")
 
@@ -213,9 +212,7 @@ def _valid(followup: FollowUp) -> bool:
 
 
 def _safe(text: str) -> bool:
-    if "<" in text or ">" in text or _URL_RE.search(text):
-        return False
-    return not any(unicodedata.category(char)[0] == "C" for char in text)
+    return not not_plain_text(text)
 
 
 # --- inputs ------------------------------------------------------------------------------------

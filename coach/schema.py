@@ -167,12 +167,9 @@ def _text(item: dict, key: str, number: int, minimum: int, maximum: int) -> str:
     if not isinstance(value, str):
         raise SchemaError(f"item {number}: {key} is not text")
     value = value.strip()
-    if any(_is_control(char) for char in value):
-        raise SchemaError(f"item {number}: {key} contains a control character")
-    if _URL.search(value):
-        raise SchemaError(f"item {number}: {key} contains a URL")
-    if _HTML.search(value):
-        raise SchemaError(f"item {number}: {key} contains HTML")
+    problem = not_plain_text(value)
+    if problem:
+        raise SchemaError(f"item {number}: {key} contains {problem}")
     if len(value) < minimum:
         unit = "character" if minimum == 1 else "characters"
         raise SchemaError(f"item {number}: {key} is shorter than {minimum} {unit}")
@@ -192,6 +189,18 @@ def _part(item: dict, number: int) -> str:
     if part is None:
         raise SchemaError(f"item {number}: part is not one of {', '.join(TARGET_PARTS)}")
     return part
+
+
+def not_plain_text(text: str) -> str:
+    """What makes ``text`` unfit to show as a question ("a URL", "HTML", "a control
+    character"), or "" when it is plain text. Both coaches hold their questions to it."""
+    if any(_is_control(char) for char in text):
+        return "a control character"
+    if _URL.search(text):
+        return "a URL"
+    if _HTML.search(text):
+        return "HTML"
+    return ""
 
 
 def _is_control(char: str) -> bool:

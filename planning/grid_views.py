@@ -130,13 +130,13 @@ def grid_csv(request: HttpRequest) -> HttpResponse:
             "Status",
             "Stories",
             "Best score",
-            *(_safe(c.title) for c in grid_now.columns),
+            *(_csv_cell(c.title) for c in grid_now.columns),
         ]
     )
     for row in grid_now.rows:
         writer.writerow(
             [
-                _safe(row.principle.name),
+                _csv_cell(row.principle.name),
                 row.status,
                 row.count,
                 "" if row.best is None else row.best,
@@ -146,6 +146,6 @@ def grid_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _safe(text: str) -> str:
+def _csv_cell(text: str) -> str:
     """Defuse spreadsheet formulas in user text (CSV injection)."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
