@@ -41,7 +41,9 @@ from coach.base import (
 from coach.schema import normalise_question, not_plain_text
 from stories.star import check, find_quantities
 from stories.star.codes import SEVERITY_RANK
+from stories.star.lexicon import STOPWORDS
 from stories.star.report import PART_NAMES
+from stories.star.textutil import stem
 
 BACKEND = RULES_BACKEND
 N_MIN, N_MAX = 3, 5
@@ -177,12 +179,8 @@ def _key(question: str) -> _Key:
         (name for name, cues in data.TOPIC_CUES if any(f" {cue} " in padded for cue in cues)),
         "",
     )
-    words = frozenset(_stem(word) for word in rest.split() if word not in data.STOPWORDS)
+    words = frozenset(stem(word) for word in rest.split() if word not in STOPWORDS)
     return _Key(normalise_question(question), words, topic, quote)
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _same(a: _Key, b: _Key) -> bool:

@@ -437,14 +437,6 @@ TOPIC_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("redo", ("differently",)),
     ("baseline", ("baseline",)),
 )
-#: Words ignored when comparing two questions' wording.
-STOPWORDS: frozenset[str] = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
-    "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me",
-    "my", "of", "on", "or", "so", "that", "the", "then", "there", "this", "to", "was", "we",
-    "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with",
-    "would", "you", "your", "yours",
-})  # fmt: skip
 #: Words a quote should not start on (a preposition cut from its phrase).
 LEADING_DANGLING_WORDS: frozenset[str] = frozenset({
     "of", "for", "to", "in", "on", "at", "by", "from", "with", "into", "over", "under",

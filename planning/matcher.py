@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from stories.star.principles import stem
+from stories.star.lexicon import STOPWORDS
+from stories.star.textutil import stem
 
 POINTS_PRIMARY = 4.0
 POINTS_SECONDARY = 2.0
@@ -29,86 +30,8 @@ MIN_POINTS = 1.0
 TOP = 3
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_BOILERPLATE = (
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "but",
-    "if",
-    "of",
-    "to",
-    "in",
-    "on",
-    "at",
-    "for",
-    "with",
-    "from",
-    "by",
-    "about",
-    "as",
-    "into",
-    "over",
-    "under",
-    "than",
-    "then",
-    "that",
-    "this",
-    "these",
-    "those",
-    "it",
-    "its",
-    "is",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "are",
-    "am",
-    "do",
-    "did",
-    "does",
-    "done",
-    "have",
-    "has",
-    "had",
-    "having",
-    "i",
-    "me",
-    "my",
-    "mine",
-    "we",
-    "our",
-    "us",
-    "you",
-    "your",
-    "he",
-    "she",
-    "they",
-    "them",
-    "their",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
-    "not",
-    "no",
-    "yes",
-    "so",
-    "such",
-    "very",
-    "just",
-    "also",
-    "only",
-    "more",
-    "most",
+# Words every interview question uses ("tell me about a time..."): no clue to a story.
+_QUESTION_WORDS = (
     "tell",
     "describe",
     "give",
@@ -138,7 +61,7 @@ _BOILERPLATE = (
     "talk",
     "through",
 )
-_IGNORED = frozenset(stem(word) for word in _BOILERPLATE)
+_IGNORED = frozenset(stem(word) for word in (*STOPWORDS, *_QUESTION_WORDS))
 
 
 @dataclass(frozen=True)

@@ -454,6 +454,18 @@ NOT_PASSIVE = frozenset(
     }
 )
 
+# Function words that carry no meaning of their own, ignored when texts are compared
+# (the matcher's question and story words, the coach's question wording).
+STOPWORDS: frozenset[str] = frozenset({
+    "a", "about", "also", "am", "an", "and", "are", "as", "at", "be", "been", "being", "but",
+    "by", "can", "could", "did", "do", "does", "done", "for", "from", "had", "has", "have",
+    "having", "he", "how", "i", "if", "in", "into", "is", "it", "its", "just", "me", "mine",
+    "more", "most", "my", "no", "not", "of", "on", "only", "or", "our", "over", "she", "so",
+    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "under", "us", "very", "was", "we", "were", "what", "when", "where", "which",
+    "who", "whom", "whose", "why", "will", "with", "would", "yes", "you", "your", "yours",
+})  # fmt: skip
+
 # --- numbers ---------------------------------------------------------------------------
 NUMBER_WORDS = (
     "zero",

@@ -17,10 +17,9 @@ from functools import lru_cache
 from . import thresholds as th
 from .report import PART_NAMES
 from .splitter import split_answer
+from .textutil import stem
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_NO_STRIP_ED = frozenset({"need", "speed", "feed", "seed", "proceed", "exceed", "succeed"})
-_VOWELS = "aeiou"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,30 +53,6 @@ class Suggestion:
             "reasons": list(self.reasons),
             "matched": list(self.matched),
         }
-
-
-def stem(word: str) -> str:
-    """Very light stemmer: plural, -ing and -ed endings, final e."""
-    word = word.lower().replace("\u2019", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
-    elif (word.endswith("ed") and len(word) > 4 and word not in _NO_STRIP_ED) or (
-        word.endswith("es") and len(word) > 4 and word[-3] in "sxz"
-    ):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _VOWELS + "ls":
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
 
 
 def _stems(text: str) -> list[str]:

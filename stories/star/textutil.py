@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
 
 from .lexicon import ABBREVIATIONS, PLACEHOLDERS
 from .patterns import (
@@ -13,6 +16,17 @@ from .patterns import (
 )
 
 Span = tuple[int, int]
+
+# Snowball's English (Porter2) stemmer; it runs in C when PyStemmer is installed.
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The word's stem, lowercased, without a possessive ("customers'" -> "custom")."""
+    word = word.lower().replace("\u2019", "'").removesuffix("'s").rstrip("'")
+    stemmed: str = _STEMMER.stemWord(word)
+    return stemmed
 
 
 def lower_same_length(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stories.star import PrincipleCues, Suggestion, suggest_principles
-from stories.star.principles import stem
+from stories.star.textutil import stem
 
 PRINCIPLES = [
     PrincipleCues(
