@@ -80,6 +80,16 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
     Action a step someone took, a Result an outcome that says what changed.
     """
     verdicts: dict[str, PartVerdict] = {}
+    if not _tells_events(parts) and from_text:
+        # No one did anything, one time: a goal or an outcome said in general ("I always
+        # make sure the customer is happy") is not the Task or Result of a story.
+        general = "the answer says what you do in general (or would do), not what happened"
+        return {
+            "situation": PartVerdict("empty", f"No specific situation: {general} one time."),
+            "task": PartVerdict("empty", f"No Task of a story: {general}."),
+            "action": PartVerdict("empty", f"No Action: {general}."),
+            "result": PartVerdict("empty", f"No Result of a story: {general}."),
+        }
     if not _tells_events(parts):
         verdicts["situation"] = PartVerdict(
             "empty",

@@ -59,6 +59,7 @@ _SUFFIX_TOKENS = frozenset(
         "p",
         "pm",
         "x",
+        "times",
         "\u00d7",
         "person",
         "people",

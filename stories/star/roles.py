@@ -112,6 +112,7 @@ _MIN_UNIT_WORDS = 3
 _FILLER_MAX_CHARS = 48
 _FILLER_MAX_WORDS = 6
 _CONCRETE_MIN_WORDS = 6
+_CONCRETE_COMPLETION_WORDS = 8
 # Evidence that an outcome says what changed, beyond "it shipped".
 _MEASURING_KINDS = frozenset({"change", "outcome", "marker", "now", "more"})
 # Quantities that can only size the work when nothing but a completion is said.
@@ -373,6 +374,8 @@ def _joins(previous: Unit, unit: Unit, low: str) -> bool:
         return True
     if previous.role == "filler" or unit.role == "filler":
         return False
+    if previous.role == "lesson" and not (unit.i_actions or unit.we_actions):
+        return True  # "what I learned is X, and a coffee beats ten arguments": one lesson
     if unit.role == "context":
         return not unit.forecast  # a forecast stands alone: its figures measure nothing yet
     return low.count(" ", unit.start, unit.end) + 1 < _MIN_UNIT_WORDS
@@ -536,7 +539,7 @@ def _role(
         return "lesson", False
     if "goal" in kinds and not goal_met:
         return "goal", False
-    if (hypothetical or "prediction" in kinds) and not acted:
+    if "forecast" in kinds or ((hypothetical or "prediction" in kinds) and not acted):
         # "I'd aim to cut the backlog by 20%", "that would halve waits": a plan, not an outcome
         return ("action", False) if hypothetical else ("context", False)
     measured_now = "now" in kinds and quantity
@@ -547,10 +550,13 @@ def _role(
         not acted or quantity or cue or marked
     ):
         # Only "it shipped": done, but not what changed because of it.
-        generic = "generic" in kinds or (
-            "completion" in kinds and not quantity and not kinds & {"outcome", "change"}
-        )
         words = low.count(" ", start, end) + 1
+        generic = "generic" in kinds or (
+            "completion" in kinds
+            and not quantity
+            and not kinds & {"outcome", "change"}
+            and words < _CONCRETE_COMPLETION_WORDS
+        )  # "it shipped", not "the auditors signed off document control on their first visit"
         concrete = (
             quantity
             or goal_met

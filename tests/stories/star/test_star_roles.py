@@ -369,6 +369,21 @@ SETUP = {
         ("We got the open refund queue down to zero before the holidays.", True),
         # "the result:" leads into the clause that measures it
         ("Anyway, the result: out of roughly 300,000 orders that quarter there were two.", True),
+        ("The upshot was that trial users made about two and a half times as many bookings.", True),
+        ("It ran 3 times faster than the old export.", True),
+        ("We met three times a week until the launch.", False),
+        ("On the Friday the last region moved over and we had zero downtime.", True),
+        (
+            "The business case we wrote projects a 40% cut in stoppages once every line has "
+            "sensors.",
+            False,
+        ),
+        # a lesson keeps the rest of its sentence ("more than ten" is not an outcome)
+        (
+            "What I learned is that people resist for a reason, and one coffee is worth more "
+            "than ten arguments.",
+            False,
+        ),
         # two figures compared, with no one acting, state a change
         ("0 missed SLAs in Nov-Dec vs 7 the year before.", True),
         ("I ran 4 queries vs 1 in the old report.", False),
@@ -449,3 +464,17 @@ def test_notes_labelled_only_at_the_end_split_their_beginning_by_roles() -> None
 )
 def test_who_carries_the_answer(text: str, mostly_we: bool) -> None:
     assert check(text=text).mostly_we is mostly_we
+
+
+def test_a_completion_with_concrete_content_is_a_result() -> None:
+    report = check(**SETUP, result="The auditors signed off document control on their first visit.")
+    assert "result" not in report.missing_parts
+    assert "result" in check(**SETUP, result="It shipped.").missing_parts
+
+
+def test_an_answer_that_tells_no_event_has_no_part_of_a_story() -> None:
+    report = check(
+        text="I'm very customer focused. I always make sure every ticket is answered within a "
+        "day, and my goal is that customers feel heard. Customer satisfaction matters most to me."
+    )
+    assert set(report.missing_parts) == {"situation", "task", "action", "result"}
