@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.sizes import megabytes
-from principles.forms import LINE_MAX, MAX_LINES
-from principles.models import Principle, PrincipleSet
-from stories.forms import MAX_TAGS, TAG_MAX, MonthField, tag_too_long
+from principles.models import LIST_LINE_MAX, LIST_MAX_LINES, Principle, PrincipleSet
 from stories.models import (
     CONTENT_FIELDS,
     FIELD_LIMITS,
@@ -21,6 +19,7 @@ from stories.models import (
     REFLECTION_MAX,
     Weight,
 )
+from stories.values import MAX_TAGS, TAG_MAX, clean_month, tag_too_long
 
 from .validation import (
     INVALID,
@@ -61,7 +60,7 @@ TEXT_LIMITS = {name: FIELD_LIMITS[name] for name in CONTENT_FIELDS}
 
 def _month(value: str) -> dt.date | None:
     """The story form's own month rules (a real month, from 1950, not in the future)."""
-    return MonthField(required=False).clean(value)
+    return clean_month(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,7 +75,9 @@ class TagText(Text):
 
 
 def _lines(noun: str) -> ListOf:
-    return ListOf(item=Text(max_length=LINE_MAX, blank=False), max_items=MAX_LINES, noun=noun)
+    return ListOf(
+        item=Text(max_length=LIST_LINE_MAX, blank=False), max_items=LIST_MAX_LINES, noun=noun
+    )
 
 
 PRINCIPLE = Obj(

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from principles.models import Principle, PrincipleSet, Question
-from principles.services import RESERVED_SLUGS
+from principles.models import PrincipleSet
+from principles.services import RESERVED_SLUGS, PrincipleData, principle_set_import
 from stories.models import CONTENT_FIELDS, TITLE_MAX, Story, StoryRevision
 from stories.services import story_create
 
@@ -284,35 +284,26 @@ def _plan_stories(
 
 def _create_set(*, user, plan: _SetPlan, position: int) -> dict[tuple[int, str], int]:
     """Create one custom set with its principles and questions; returns the new ids."""
-    pset = PrincipleSet(
+    ids = principle_set_import(
         owner=user,
         name=plan.name,
         slug=plan.slug,
         description=plan.data["description"],
         position=position,
+        principles=[
+            PrincipleData(
+                name=data["name"],
+                slug=data["slug"],
+                description=data["description"],
+                signals=data["signals"],
+                keywords=data["keywords"],
+                probes=data["probes"],
+                questions=data["questions"],
+            )
+            for data in plan.data["principles"]
+        ],
     )
-    pset.full_clean()
-    pset.save()
-    ids = {}
-    for n, data in enumerate(plan.data["principles"], start=1):
-        principle = Principle(
-            principle_set=pset,
-            name=data["name"],
-            slug=data["slug"],
-            position=n,
-            description=data["description"],
-            signals=list(data["signals"]),
-            keywords=[k.lower() for k in data["keywords"]],
-            probes=list(data["probes"]),
-        )
-        principle.full_clean()
-        principle.save()
-        Question.objects.bulk_create(
-            Question(principle=principle, text=text, position=k, source="mine")
-            for k, text in enumerate(dict.fromkeys(data["questions"]), start=1)
-        )
-        ids[(plan.index, data["slug"])] = principle.pk
-    return ids
+    return {(plan.index, slug): pk for slug, pk in ids.items()}
 
 
 def _create_story(*, user, plan: _StoryPlan, new_ids: dict[tuple[int, str], int]) -> None:

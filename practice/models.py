@@ -49,6 +49,7 @@ class PracticeRound(models.Model):
     seconds_taken = models.PositiveIntegerField(null=True, blank=True)
     star_score = models.PositiveSmallIntegerField(null=True, blank=True)
     star_flags = models.JSONField(default=list, blank=True)
+    star_heard = models.JSONField(default=dict, blank=True)  # stories.scoring.heard()
     self_rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -39,3 +39,13 @@ def weakest_principle(
         )
 
     return min(rows, key=weakness).principle
+
+
+def least_recently_practised[T](
+    principles: Sequence[T], last_practised: Mapping[int, dt.datetime]
+) -> T | None:
+    """Of the chosen principles, one never practised (in the given order), else the one
+    practised longest ago."""
+    if not principles:
+        return None
+    return min(principles, key=lambda p: (p.pk in last_practised, last_practised.get(p.pk)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, QuerySet
@@ -10,10 +11,62 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coach.models import FollowUp, FollowUpJob
+from planning import selectors as planning_selectors
 from practice.models import PracticeRound, ReviewItem
-from principles.models import Question
+from practice.picker import least_recently_practised, pick_question, weakest_principle
+from principles.models import Principle, Question
+from principles.selectors import user_principles_for_matching
 
 PROGRESS_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class NextRound:
+    """The principle and question a new round asks."""
+
+    principle: Principle
+    question: Question | None
+
+
+def next_round(
+    *, user, mode: str, question_id: int | None, principle_ids: Sequence[int]
+) -> NextRound | None:
+    """What to ask: the chosen bank question; of the chosen principles the one practised
+    longest ago; or ("weakest") the weakest principle of the coverage target. Then a
+    question of that principle not asked recently. None when there is nothing to ask."""
+    visible = user_principles_for_matching(user=user)
+    question = None
+    if mode == "question":
+        question = (
+            Question.objects.select_related("principle")
+            .filter(pk=question_id, principle__in=visible)
+            .first()
+        )
+        if question is None:
+            return None
+        principle = question.principle
+    elif mode == "principle":
+        chosen = list(visible.filter(pk__in=principle_ids).order_by("principle_set_id", "position"))
+        found = least_recently_practised(chosen, last_practised(user=user))
+        if found is None:
+            return None
+        principle = found
+    else:
+        target = planning_selectors.coverage_target(user=user)
+        grid = planning_selectors.coverage_grid(user=user, target=target)
+        weakest = weakest_principle(grid.rows, last_practised(user=user))
+        if weakest is None:
+            return None
+        found = visible.filter(pk=weakest.pk).first()
+        if found is None:
+            return None
+        principle = found
+    if question is None:
+        question = pick_question(
+            principle_questions(principle_id=principle.pk),
+            last_asked(user=user, principle_id=principle.pk),
+        )
+    return NextRound(principle, question)
 
 
 def round_get(*, user, pk: int) -> PracticeRound:

@@ -11,7 +11,7 @@ from practice import scheduling, selectors
 from practice.models import PracticeRound, ReviewItem, RoundStatus
 from principles.models import Principle, Question
 from stories.models import Story
-from stories.scoring import key_flags
+from stories.scoring import heard, key_flags
 from stories.star import check
 
 
@@ -42,6 +42,7 @@ def round_submit_answer(
     practice_round.story = story
     practice_round.star_score = report.score
     practice_round.star_flags = key_flags(report)
+    practice_round.star_heard = heard(report)
     practice_round.status = RoundStatus.FOLLOWUPS
     practice_round.full_clean(exclude=["user", "principle", "question", "story"])
     practice_round.save()

@@ -19,11 +19,8 @@ from practice import scheduling, selectors, services
 from practice.charts import progress_chart
 from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
 from practice.models import PracticeRound, RoundStatus
-from practice.picker import pick_question, weakest_principle
 from principles import selectors as principle_selectors
-from principles.models import Question
 from stories.models import Story
-from stories.star import check
 
 
 def _own_round(request: HttpRequest, pk: int) -> PracticeRound:
@@ -75,37 +72,18 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("practice:home")
     data = form.cleaned_data
-    question = None
-    if data["mode"] == "question":
-        question = get_object_or_404(
-            Question.objects.select_related("principle"),
-            pk=data["question"],
-            principle__in=visible,
-        )
-        principle = question.principle
-    elif data["mode"] == "principle":
-        # Of the chosen principles, the one practised least recently (never: first).
-        chosen = list(
-            visible.filter(pk__in=data["principle"]).order_by("principle_set_id", "position")
-        )
-        last = selectors.last_practised(user=request.user)
-        principle = min(chosen, key=lambda p: (p.pk in last, last.get(p.pk)))
-    else:
-        target = planning_selectors.coverage_target(user=request.user)
-        grid = planning_selectors.coverage_grid(user=request.user, target=target)
-        weakest = weakest_principle(grid.rows, selectors.last_practised(user=request.user))
-        if weakest is None:
-            raise Http404("No principles to practise.")
-        principle = get_object_or_404(visible, pk=weakest.pk)
-    if question is None:
-        question = pick_question(
-            selectors.principle_questions(principle_id=principle.pk),
-            selectors.last_asked(user=request.user, principle_id=principle.pk),
-        )
+    chosen = selectors.next_round(
+        user=request.user,
+        mode=data["mode"],
+        question_id=data["question"],
+        principle_ids=data["principle"] or [],
+    )
+    if chosen is None:
+        raise Http404("No such question or principle to practise.")
     practice_round = services.round_start(
         user=request.user,
-        principle=principle,
-        question=question,
+        principle=chosen.principle,
+        question=chosen.question,
         target_seconds=data["target_seconds"] or 120,
     )
     return redirect("practice:round", pk=practice_round.pk)
@@ -133,10 +111,9 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         return render(
             request, "practice/_coach_progress.html", {"round": practice_round, "job": job}
         )
-    heard = check(text=practice_round.answer) if practice_round.answer else None
     context = {
         "round": practice_round,
-        "heard": heard,
+        "heard": practice_round.star_heard,
         "followups": followups,
         "current": current,
         "current_number": followups.index(current) + 1 if current else None,

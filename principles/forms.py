@@ -5,8 +5,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
-MAX_LINES = 20
-LINE_MAX = 300
+from principles.models import LIST_LINE_MAX as LINE_MAX
+from principles.models import LIST_MAX_LINES as MAX_LINES
 
 
 def _lines(text: str, *, label: str) -> list[str]:

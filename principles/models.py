@@ -6,6 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+#: A principle's lists (signals, probes, keywords): at most this many lines, each this long.
+LIST_MAX_LINES = 20
+LIST_LINE_MAX = 300
+
 
 class PrincipleSetQuerySet(models.QuerySet):
     """Queries over principle sets."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -32,6 +33,57 @@ def principle_set_create(*, owner, name: str, description: str = "") -> Principl
         slug=_unique_slug(name, taken | builtin),
         position=len(taken),
     )
+
+
+@dataclass(frozen=True)
+class PrincipleData:
+    """A principle as an export file describes it."""
+
+    name: str
+    slug: str
+    description: str = ""
+    signals: Sequence[str] = ()
+    keywords: Sequence[str] = ()
+    probes: Sequence[str] = ()
+    questions: Sequence[str] = ()
+
+
+def principle_set_import(
+    *,
+    owner,
+    name: str,
+    slug: str,
+    description: str,
+    position: int,
+    principles: Sequence[PrincipleData],
+) -> dict[str, int]:
+    """Create a custom set as a file describes it, slugs kept (the caller has made them
+    free), every row validated; returns principle slug -> new id."""
+    principle_set = PrincipleSet(
+        owner=owner, name=name, slug=slug, description=description, position=position
+    )
+    principle_set.full_clean()
+    principle_set.save()
+    ids = {}
+    for number, data in enumerate(principles, start=1):
+        principle = Principle(
+            principle_set=principle_set,
+            name=data.name,
+            slug=data.slug,
+            position=number,
+            description=data.description,
+            signals=list(data.signals),
+            keywords=[k.lower() for k in data.keywords],
+            probes=list(data.probes),
+        )
+        principle.full_clean()
+        principle.save()
+        Question.objects.bulk_create(
+            Question(principle=principle, text=text, position=k, source="mine")
+            for k, text in enumerate(dict.fromkeys(data.questions), start=1)
+        )
+        ids[data.slug] = principle.pk
+    return ids
 
 
 def principle_set_update(*, principle_set: PrincipleSet, name: str, description: str) -> None:

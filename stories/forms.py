@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from taggit.forms import TagField
-from taggit.models import Tag
 
 from stories.models import FIELD_LIMITS, Story, Weight
 from stories.selectors import SORTS
-
-MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
-MAX_TAGS = 20
-TAG_MAX = 50
-
-
-def tag_too_long(tag: str) -> bool:
-    """Over TAG_MAX characters as typed, or as the slug taggit stores (at most 100
-    characters there): a few characters spell out as many, e.g. "ﷺ" as 18."""
-    return len(tag) > TAG_MAX or len(Tag().slugify(tag)) > TAG_MAX
-
+from stories.values import MAX_TAGS, TAG_MAX, parse_month, tag_too_long, validate_month
 
 PART_HELP = {
     "situation": "Where and when: the context an interviewer needs, in two or three sentences.",
@@ -46,30 +34,11 @@ class MonthField(forms.Field):
         return value
 
     def to_python(self, value: object) -> dt.date | None:
-        if isinstance(value, dt.date):
-            return value.replace(day=1)
-        text = str(value or "").strip()
-        if not text:
-            return None
-        # A month is a few characters; anything longer is not one (not even when it starts
-        # with one: "2024-03             x" is refused, not read as March 2024).
-        match = MONTH_RE.match(text) if len(text) <= 20 else None
-        if not match:
-            raise ValidationError("Enter the month as YYYY-MM, for example 2024-03.")
-        year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
-        try:
-            return dt.date(int(year), int(month), 1)
-        except ValueError:
-            raise ValidationError("Enter a real month, for example 2024-03.") from None
+        return parse_month(value)
 
     def validate(self, value: dt.date | None) -> None:
         super().validate(value)
-        if value and value > dt.date.today().replace(day=1):
-            raise ValidationError(
-                "That month is in the future: a story is something that happened."
-            )
-        if value and value.year < 1950:
-            raise ValidationError("Enter a year from 1950 on.")
+        validate_month(value)
 
 
 class StoryForm(forms.ModelForm):

@@ -56,6 +56,20 @@ def key_flags(report: StarReport) -> list[str]:
     return flags
 
 
+def heard(report: StarReport) -> dict[str, int | bool]:
+    """What a practice round shows of the check, kept with the round: a number in the
+    Result, who acts, and the length."""
+    actions = report.metrics.get("actions", {})
+    return {
+        "quantified": report.quantified,
+        "mostly_we": report.mostly_we,
+        "i_actions": int(actions.get("i", 0)),
+        "we_actions": int(actions.get("we", 0)),
+        "words": int(report.metrics.get("total_words", 0)),
+        "speaking_seconds": int(report.metrics.get("speaking_seconds", 0)),
+    }
+
+
 def apply_score(story: Story, report: StarReport | None = None) -> StarReport:
     """Store the checker's verdict on the story (in memory; the caller saves)."""
     report = report or check_story(story)

@@ -1,6 +1,6 @@
-"""The practice rounds' follow-ups become the coach's follow-ups: every question, answer
-and rating is found again, under jobs the round owns, and the round's AI-coach job keeps
-the answer it was asked about."""
+"""Practice migrations keep every row: the rounds' follow-ups become the coach's (every
+question, answer and rating found again, under jobs the round owns, and a round's AI-coach
+job keeps the answer it was asked about), and older rounds get what the check heard."""
 
 from __future__ import annotations
 
@@ -84,4 +84,27 @@ def test_the_move_can_be_undone_without_losing_an_answer(migrator) -> None:
         round_id=practice_round.pk
     )
     assert [(f.question, f.part, f.answer, f.rating) for f in rows.order_by("position")] == ASKED
+    migrator.reset()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rounds_answered_before_keep_what_the_check_heard(migrator) -> None:
+    old = migrator.apply_initial_migration([("practice", "0002_followups_move_to_coach")])
+    user = old.apps.get_model("auth", "User").objects.create(username="ada")
+    rounds = old.apps.get_model("practice", "PracticeRound").objects
+    answered = rounds.create(
+        user=user,
+        question_text="Tell me about a time you went deep.",
+        answer="We moved the cache and I rewrote the query. p95 fell from 900 ms to 300 ms.",
+        status="followups",
+    )
+    unanswered = rounds.create(user=user, question_text="Tell me about a time you were wrong.")
+
+    new = migrator.apply_tested_migration([("practice", "0003_round_star_heard")])
+
+    rounds = new.apps.get_model("practice", "PracticeRound").objects
+    heard = rounds.get(pk=answered.pk).star_heard
+    assert heard["quantified"] is True and heard["words"] == 17
+    assert heard["i_actions"] >= 1
+    assert rounds.get(pk=unanswered.pk).star_heard == {}
     migrator.reset()

@@ -1,0 +1,55 @@
+"""What a story's values may be, for every way in (the story form and the import)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from taggit.models import Tag
+
+MAX_TAGS = 20
+TAG_MAX = 50
+EARLIEST_YEAR = 1950
+MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
+_MONTH_TEXT_MAX = 20
+
+
+def tag_too_long(tag: str) -> bool:
+    """Over TAG_MAX characters as typed, or as the slug taggit stores (at most 100
+    characters there): a few characters spell out as many, e.g. "ﷺ" as 18."""
+    return len(tag) > TAG_MAX or len(Tag().slugify(tag)) > TAG_MAX
+
+
+def parse_month(value: object) -> dt.date | None:
+    """A month typed as YYYY-MM (or MM/YYYY), as its first day; None when blank."""
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    text = str(value or "").strip()
+    if not text:
+        return None
+    # A month is a few characters; anything longer is not one (not even when it starts
+    # with one: "2024-03             x" is refused, not read as March 2024).
+    match = MONTH_RE.match(text) if len(text) <= _MONTH_TEXT_MAX else None
+    if not match:
+        raise ValidationError("Enter the month as YYYY-MM, for example 2024-03.")
+    year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+    try:
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        raise ValidationError("Enter a real month, for example 2024-03.") from None
+
+
+def validate_month(value: dt.date | None) -> None:
+    """A story happened: not in the future, and not before EARLIEST_YEAR."""
+    if value and value > dt.date.today().replace(day=1):
+        raise ValidationError("That month is in the future: a story is something that happened.")
+    if value and value.year < EARLIEST_YEAR:
+        raise ValidationError(f"Enter a year from {EARLIEST_YEAR} on.")
+
+
+def clean_month(value: object) -> dt.date | None:
+    """``parse_month`` then ``validate_month``."""
+    month = parse_month(value)
+    validate_month(month)
+    return month
