@@ -29,14 +29,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def user(db):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     return UserFactory()
 
 
 @pytest.fixture
 def other_user(db):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     return UserFactory()
 
@@ -54,7 +54,7 @@ def client_for(client):
 
 @pytest.fixture
 def story(user):
-    from tests.factories import StoryFactory
+    from tests.stories.factories import StoryFactory
 
     return StoryFactory(owner=user)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, StoryFactory, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

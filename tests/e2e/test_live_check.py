@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from principles.models import Principle
 from stories.models import Story
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 
 from principles.models import Principle
 from stories.services import story_set_principles
+from tests.accounts.factories import UserFactory
 from tests.e2e.test_live_check import log_in
-from tests.factories import StoryFactory, UserFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

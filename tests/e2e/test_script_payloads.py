@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.accounts.factories import UserFactory
 from tests.e2e.test_live_check import log_in
-from tests.factories import UserFactory
 from tests.security.payloads import PAYLOADS, payload_story
 from tests.security.routes import all_routes, owned_objects, url_for
 

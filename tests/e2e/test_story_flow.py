@@ -52,7 +52,7 @@ def test_sign_up_write_a_story_and_find_it(live_server, page: Page, external_req
 
 
 def test_oversized_text_keeps_what_was_typed(live_server, page: Page, django_user_model):
-    from tests.factories import PASSWORD, UserFactory
+    from tests.accounts.factories import PASSWORD, UserFactory
 
     user = UserFactory()
     page.goto(f"{live_server.url}/accounts/login/")

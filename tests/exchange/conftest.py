@@ -13,7 +13,7 @@ from principles.models import Principle, PrincipleSet, Question
 from principles.services import principle_save, principle_set_create
 from stories.models import Story, StoryPrinciple, StoryRevision
 from stories.services import story_archive, story_set_principles, story_update
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 
 def bank_doc(*stories: dict, sets: list[dict] | None = None, **top) -> dict:

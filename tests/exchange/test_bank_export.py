@@ -10,7 +10,7 @@ from exchange.schema import dump_bank
 from exchange.services import bank_export
 from principles.services import principle_save, principle_set_create
 from stories.services import story_set_principles
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

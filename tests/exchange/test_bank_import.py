@@ -16,7 +16,7 @@ from principles.models import Principle, PrincipleSet
 from principles.services import principle_save, principle_set_create
 from stories.models import Story
 from tests.exchange.conftest import acme_doc, bank_doc, db_state, dumps, story_doc
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

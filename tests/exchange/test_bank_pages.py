@@ -12,7 +12,7 @@ from django.urls import reverse
 from exchange.schema import MAX_FILE_BYTES
 from stories.models import Story
 from tests.exchange.conftest import bank_doc, db_state, dumps, story_doc
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from exchange.schema import dump_bank
 from exchange.services import bank_export, bank_import
 from stories.models import Story
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from exchange.cheatsheet import gist, key_numbers
 from principles.models import Principle
 from stories.services import story_set_principles
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

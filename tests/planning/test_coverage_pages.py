@@ -14,7 +14,7 @@ from principles.models import Principle
 from principles.services import principle_save, principle_set_create
 from stories.models import StoryPrinciple
 from stories.services import story_set_principles
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from planning.matcher import StoryText, guess_principle, rank_stories
 from principles.models import Principle, Question
 from principles.services import principle_save, principle_set_create
 from stories.services import story_archive, story_set_principles
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,10 @@ from practice.services import (
 from principles.models import Principle
 from stories.services import story_set_principles
 from stories.star.bands import band_for
-from tests.factories import StoryFactory
+from tests.coach.factories import FollowUpFactory, FollowUpJobFactory
+from tests.practice.factories import PracticeRoundFactory
+from tests.principles.factories import QuestionFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +243,34 @@ def test_the_round_says_who_acted_and_its_band(client_for, user, dive, answer, h
     band = band_for(practice_round.star_score)
     assert f'<strong class="round-band">{band.label}</strong>' in page
     assert "A number in the result: <strong>yes</strong>" in page
+
+
+def test_a_round_numbers_its_followups_across_all_its_jobs(client_for, user):
+    practice_round = PracticeRoundFactory(user=user)
+    first, second = (
+        FollowUpJobFactory(
+            story=None,
+            owner=user,
+            answer_question=practice_round.question_text,
+            answer_text=practice_round.answer,
+            status="done",
+        )
+        for _ in range(2)
+    )
+    practice_round.followup_jobs.add(first, second)
+    for job, rating in ((first, "nailed"), (first, "shaky"), (second, ""), (second, "")):
+        FollowUpFactory(job=job, story=None, rating=rating)
+    page = client_for(user).get(reverse("practice:round", args=[practice_round.pk]))
+    assert "Follow-up 3 of 4" in page.content.decode()
+    assert page.context["current"] == round_followups(practice_round=practice_round)[2]
+
+
+def test_a_round_never_starts_on_another_users_question(client_for, user, other_user):
+    theirs = QuestionFactory(principle__principle_set__owner=other_user)
+    mine = QuestionFactory(principle__principle_set__owner=user)
+    client = client_for(user)
+    refused = client.post(reverse("practice:start"), {"mode": "question", "question": theirs.pk})
+    assert refused.status_code == 404
+    assert not PracticeRound.objects.exists()
+    client.post(reverse("practice:start"), {"mode": "question", "question": mine.pk})
+    assert PracticeRound.objects.get().question == mine

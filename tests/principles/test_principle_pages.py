@@ -24,7 +24,7 @@ def test_set_list_and_detail_show_the_amazon_principles(client_for, user, amazon
 
 def test_principle_page_lists_questions_and_my_stories(client_for, user, amazon):
     from stories.services import story_set_principles
-    from tests.factories import StoryFactory
+    from tests.stories.factories import StoryFactory
 
     principle = Principle.objects.get(principle_set=amazon, slug="dive-deep")
     mine = StoryFactory(owner=user, title="My deep dive")
@@ -113,7 +113,7 @@ def test_builtin_set_cannot_be_edited_by_users(client_for, user, amazon):
 
 def test_deleting_a_custom_set_keeps_the_stories(client_for, user):
     from stories.services import story_set_principles
-    from tests.factories import StoryFactory
+    from tests.stories.factories import StoryFactory
 
     acme = principle_set_create(owner=user, name="Acme")
     principle = principle_save(principle_set=acme, name="Grit")

@@ -16,8 +16,9 @@ from principles.selectors import principles_visible_to
 from principles.services import principle_save, principle_set_create
 from stories.models import Story
 from stories.services import story_set_principles
-from tests.factories import StoryFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.robustness.support import FormValue
+from tests.stories.factories import StoryFactory
 
 
 @dataclass

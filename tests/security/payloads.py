@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stories.models import Story
 from stories.services import story_update
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 PAYLOADS = (
     '<script>alert("xss-script")</script>',

@@ -23,7 +23,7 @@ from principles.models import Principle, PrincipleSet, Question
 from principles.services import principle_save, principle_set_create
 from stories.models import Story, StoryPrinciple, StoryRevision
 from stories.services import story_update
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 #: Everything a user owns; a snapshot of these tables shows whether a request changed anything.
 OWNED_MODELS = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import StoryFactory
 from tests.security.routes import all_routes, owned_objects, routes_with_ids, snapshot, url_for
+from tests.stories.factories import StoryFactory
 
 METHODS = ("get", "post", "put", "patch", "delete")
 #: A payload that would change something if any view accepted it.

@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
 HOME = "10.0.0.1"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from principles.models import Principle
 from stories import services
 from stories.models import PART_MAX, Story, StoryPrinciple
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from stories.forms import StoryForm
 from stories.models import Story
 from stories.star import CHECKER_VERSION, check
 from stories.star.bands import band_for
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from principles.models import Principle
 from stories.services import story_set_principles
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

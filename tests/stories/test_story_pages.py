@@ -9,7 +9,7 @@ from principles.models import Principle
 from stories.forms import StoryForm
 from stories.models import PART_MAX, TITLE_MAX, Story, Weight
 from stories.services import story_set_principles
-from tests.factories import StoryFactory
+from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from coach import jobs
 from coach.models import FollowUp, FollowUpJob, JobStatus
 from principles.models import Principle
+from tests.coach.factories import FollowUpJobFactory
 from tests.coach.jobs.processes import WorkerProcess, wait_until
-from tests.factories import StoryFactory
 from tests.fakes import fake_openai as fk
+from tests.stories.factories import StoryFactory
 
 GOOD = [
     {"question": "How did you pick the baseline you compared against?", "part": "result",
@@ -252,19 +253,11 @@ def test_sweeper_requeues_waiting_jobs_and_recovers_dead_ones(user, llm, setting
     llm.script(fk.good(GOOD), fk.good(GOOD))
     story = StoryFactory(owner=user)
     old = timezone.now() - dt.timedelta(minutes=10)
-    waiting = FollowUpJob.objects.create(owner=user, story=story, requested_backend="llm")
-    dead = FollowUpJob.objects.create(
-        owner=user,
-        story=story,
-        requested_backend="llm",
-        status=JobStatus.RUNNING,
-        started_at=old,
-        attempts=1,
+    waiting = FollowUpJobFactory(story=story)
+    dead = FollowUpJobFactory(story=story, status=JobStatus.RUNNING, started_at=old, attempts=1)
+    fresh = FollowUpJobFactory(
+        story=story, status=JobStatus.RUNNING, started_at=timezone.now(), attempts=1
     )
-    fresh = FollowUpJob.objects.create(
-        owner=user, story=story, requested_backend="llm", status=JobStatus.RUNNING,
-        started_at=timezone.now(), attempts=1,
-    )  # fmt: skip
     FollowUpJob.objects.filter(pk=waiting.pk).update(created_at=old)
     counts = jobs.followup_jobs_sweep()
     assert counts["recovered"] == 1 and counts["requeued"] == 2

@@ -1,21 +1,11 @@
-"""factory_boy factories for the test suite."""
+"""Stories, made the way the app makes them."""
 
 from __future__ import annotations
 
 import factory
-from django.contrib.auth import get_user_model
 
 from stories.models import Story
-
-PASSWORD = "correct-horse-battery-9"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-
-    username = factory.Sequence(lambda n: f"candidate{n}")
-    password = factory.django.Password(PASSWORD)
+from tests.accounts.factories import UserFactory
 
 
 class StoryFactory(factory.django.DjangoModelFactory):
