@@ -1101,6 +1101,21 @@ OUTCOME_CUES = (
     "a quarter later",
     "two weeks later",
     "no longer",
+    # adoption: what people do now because of it ("the handlers use it every day now")
+    "now part of",
+    "is now used",
+    "are now used",
+    "now uses",
+    "now use",
+    "every day now",
+    "daily now",
+    "still in use",
+    # a measured comparison, or a measured null ("a difference of 0.2 points")
+    "a difference of",
+    "no detectable effect",
+    "no measurable effect",
+    "no significant difference",
+    "statistically significant",
     # nothing went wrong, said as the outcome ("we had zero downtime")
     "zero downtime",
     "no downtime",
@@ -1840,6 +1855,32 @@ ACTION_WITH_PARTICLE = {
     "looked": frozenset({"at", "into", "through", "over", "for"}),
     "worked": frozenset({"with", "on", "through", "out", "closely", "late", "nights", "to"}),
 }
+# Places and units a rollout is counted in ("live in five cities", "all 6 depots"): how
+# far a change reached, not how much it changed.
+SCOPE_NOUNS = frozenset(
+    {
+        "cities",
+        "countries",
+        "regions",
+        "markets",
+        "stores",
+        "shops",
+        "sites",
+        "offices",
+        "wards",
+        "depots",
+        "warehouses",
+        "branches",
+        "hospitals",
+        "schools",
+        "plants",
+        "states",
+        "locations",
+        "clinics",
+        "factories",
+        "lines",
+    }
+)
 # After a duration, words that measure it against a plan ("shipped two weeks early").
 AHEAD_WORDS = frozenset(
     {

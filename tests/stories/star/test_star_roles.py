@@ -378,6 +378,15 @@ SETUP = {
             "sensors.",
             False,
         ),
+        # how far a rollout reached is not how much it changed
+        ("We went live on time and we're now in four countries and nine cities.", False),
+        ("Now the ops team runs it in all twelve depots.", False),
+        ("Three of the four regional teams now use it every week.", True),
+        # a measured null is measured
+        (
+            "Readmissions were 14.2% with the tool and 14.0% without, a difference of 0.2 points.",
+            True,
+        ),
         # a lesson keeps the rest of its sentence ("more than ten" is not an outcome)
         (
             "What I learned is that people resist for a reason, and one coffee is worth more "
@@ -478,3 +487,8 @@ def test_an_answer_that_tells_no_event_has_no_part_of_a_story() -> None:
         "day, and my goal is that customers feel heard. Customer satisfaction matters most to me."
     )
     assert set(report.missing_parts) == {"situation", "task", "action", "result"}
+
+
+def test_adoption_is_a_result() -> None:
+    report = check(**SETUP, result="The claims handlers use the scores every day now.")
+    assert "result" not in report.missing_parts
