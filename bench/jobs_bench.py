@@ -54,8 +54,9 @@ def main() -> int:
         from coach.jobs import followup_job_enqueue
         from coach.models import FollowUpJob, JobStatus
         from principles.models import Principle
+        from tests.accounts.factories import UserFactory
         from tests.coach.jobs.processes import WorkerProcess, wait_until
-        from tests.factories import StoryFactory, UserFactory
+        from tests.stories.factories import StoryFactory
 
         user = UserFactory()
         story = StoryFactory(owner=user)
