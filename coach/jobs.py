@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,9 @@ from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
 from principles.models import Principle
 from stories.models import Story
 from stories.star import check
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ def backoff_seconds(retries: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
-def llm_jobs_last_hour(*, user) -> int:
+def llm_jobs_last_hour(*, user: User) -> int:
     """How many AI-coach jobs the user started in the last hour."""
     since = timezone.now() - dt.timedelta(hours=1)
     return FollowUpJob.objects.filter(
@@ -71,7 +75,7 @@ def llm_jobs_last_hour(*, user) -> int:
 
 def followup_job_start(
     *,
-    user,
+    user: User,
     story: Story | None = None,
     answer: AnswerSubject | None = None,
     principle: Principle | None,
@@ -132,11 +136,12 @@ def followup_job_enqueue(*, job_id: int) -> bool:
 
 def _publish(job_id: int) -> None:
     """Send the job's message through a pooled producer for the configured broker."""
-    from kombu import Connection, pools
+    from kombu import pools
+    from kombu.connection import Connection
 
     from coach.tasks import run_followup_job
 
-    connection = Connection(
+    connection = Connection(  # type: ignore[no-untyped-call]  # kombu is not annotated
         settings.CELERY_BROKER_URL,
         transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
         connect_timeout=1,
@@ -169,13 +174,13 @@ def principle_input(principle: Principle | None) -> PrincipleInput | None:
 def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[str]]:
     """What the coach is asked about, and the questions it must not repeat."""
     principle = principle_input(job.principle)
-    if job.story_id is None:
+    story = job.story
+    if story is None:
         return (
             answer_as_story(job.answer_question, job.answer_text),
             principle,
             list(job.avoid_questions),
         )
-    story = job.story
     story_input = StoryInput(
         title=story.title,
         situation=story.situation,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from coach.base import LLM_BACKEND, CoachResult, FollowUp, PrincipleInput, StoryInput
@@ -37,6 +37,7 @@ from coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_follo
 
 if TYPE_CHECKING:
     import openai
+    from openai.types.chat import ChatCompletionMessageParam
 
 #: Low temperature: focused, repeatable questions, still not word-for-word identical.
 TEMPERATURE = 0.3
@@ -197,7 +198,7 @@ def _chat(
     try:
         response = client.chat.completions.create(
             model=settings.model,
-            messages=messages,  # type: ignore[arg-type]
+            messages=cast("list[ChatCompletionMessageParam]", messages),
             max_tokens=settings.max_tokens,
             temperature=TEMPERATURE,
             response_format={"type": "json_object"},

@@ -48,8 +48,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 #: An import stops listing problems after this many (the file needs fixing anyway).
 MAX_PROBLEMS = 200
 
-SET_NAME_MAX = PrincipleSet._meta.get_field("name").max_length
-SET_SLUG_MAX = PrincipleSet._meta.get_field("slug").max_length
+SET_NAME_MAX: int = PrincipleSet._meta.get_field("name").max_length or 0
+SET_SLUG_MAX: int = PrincipleSet._meta.get_field("slug").max_length or 0
 SET_DESCRIPTION_MAX = PrincipleSet._meta.get_field("description").max_length
 PRINCIPLE_NAME_MAX = Principle._meta.get_field("name").max_length
 PRINCIPLE_SLUG_MAX = Principle._meta.get_field("slug").max_length

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +19,9 @@ from stories.services import story_create
 from . import selectors
 from .schema import FORMAT, MAX_PROBLEMS, SET_NAME_MAX, SET_SLUG_MAX, VERSION, parse_bank
 from .validation import Problem, Problems, TooManyProblems
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 OnDuplicate = Literal["skip", "rename"]
 DUPLICATE_CHOICES: tuple[OnDuplicate, ...] = ("skip", "rename")
@@ -57,7 +60,7 @@ def _set_data(pset: PrincipleSet) -> dict[str, Any]:
     }
 
 
-def _story_data(story: Story, user) -> dict[str, Any]:
+def _story_data(story: Story, user: User) -> dict[str, Any]:
     # A mapping to someone else's custom set cannot be made through the app; if one
     # exists anyway, leave it out rather than name another user's set.
     mappings = [
@@ -99,7 +102,7 @@ def _story_data(story: Story, user) -> dict[str, Any]:
     }
 
 
-def bank_export(*, user) -> dict[str, Any]:
+def bank_export(*, user: User) -> dict[str, Any]:
     """Everything the user owns, as a version 1 bank (see exchange/SCHEMA.md).
 
     No ids, no user names, nothing of another user's.
@@ -193,7 +196,9 @@ def _new_title(title: str, taken: set[str], limit: int = TITLE_MAX) -> str:
     raise AssertionError("unreachable")
 
 
-def _plan_sets(*, user, sets: list[dict[str, Any]], on_duplicate: OnDuplicate) -> list[_SetPlan]:
+def _plan_sets(
+    *, user: User, sets: list[dict[str, Any]], on_duplicate: OnDuplicate
+) -> list[_SetPlan]:
     """Which sets to create, under which slug, and which of the user's own to reuse."""
     own = selectors.set_slugs(user=user)
     blocked = selectors.builtin_set_slugs() | RESERVED_SLUGS
@@ -215,7 +220,7 @@ def _plan_sets(*, user, sets: list[dict[str, Any]], on_duplicate: OnDuplicate) -
 
 def _resolve(
     mapping: dict[str, Any],
-    path: tuple,
+    path: tuple[str | int, ...],
     *,
     ids: dict[tuple[bool, str, str], int],
     file_sets: dict[str, _SetPlan],
@@ -248,7 +253,7 @@ def _resolve(
 
 def _plan_stories(
     *,
-    user,
+    user: User,
     stories: list[dict[str, Any]],
     set_plans: list[_SetPlan],
     on_duplicate: OnDuplicate,
@@ -282,7 +287,7 @@ def _plan_stories(
     return plans
 
 
-def _create_set(*, user, plan: _SetPlan, position: int) -> dict[tuple[int, str], int]:
+def _create_set(*, user: User, plan: _SetPlan, position: int) -> dict[tuple[int, str], int]:
     """Create one custom set with its principles and questions; returns the new ids."""
     ids = principle_set_import(
         owner=user,
@@ -306,7 +311,7 @@ def _create_set(*, user, plan: _SetPlan, position: int) -> dict[tuple[int, str],
     return {(plan.index, slug): pk for slug, pk in ids.items()}
 
 
-def _create_story(*, user, plan: _StoryPlan, new_ids: dict[tuple[int, str], int]) -> None:
+def _create_story(*, user: User, plan: _StoryPlan, new_ids: dict[tuple[int, str], int]) -> None:
     """Create one story through ``story_create``, then restore its recorded history."""
     data = plan.data
     tags: dict[str, str] = {}
@@ -338,29 +343,31 @@ def _create_story(*, user, plan: _StoryPlan, new_ids: dict[tuple[int, str], int]
     StoryRevision.objects.bulk_update(revisions, ["created_at"])
 
 
-def _write(*, user, set_plans: list[_SetPlan], story_plans: list[_StoryPlan]) -> ImportResult:
+def _write(*, user: User, set_plans: list[_SetPlan], story_plans: list[_StoryPlan]) -> ImportResult:
     result = ImportResult()
     new_ids: dict[tuple[int, str], int] = {}
     position = PrincipleSet.objects.filter(owner=user).count()
-    for plan in set_plans:
-        if plan.existing_id is not None:
+    for set_plan in set_plans:
+        if set_plan.existing_id is not None:
             result.sets_reused += 1
             continue
-        new_ids |= _create_set(user=user, plan=plan, position=position)
+        new_ids |= _create_set(user=user, plan=set_plan, position=position)
         position += 1
         result.sets_created += 1
-        result.sets_renamed += plan.renamed
-    for plan in story_plans:
-        if plan.skip:
+        result.sets_renamed += set_plan.renamed
+    for story_plan in story_plans:
+        if story_plan.skip:
             result.stories_skipped += 1
             continue
-        _create_story(user=user, plan=plan, new_ids=new_ids)
+        _create_story(user=user, plan=story_plan, new_ids=new_ids)
         result.stories_created += 1
-        result.stories_renamed += plan.renamed
+        result.stories_renamed += story_plan.renamed
     return result
 
 
-def bank_import(*, user, data: bytes | str, on_duplicate: OnDuplicate = "skip") -> ImportResult:
+def bank_import(
+    *, user: User, data: bytes | str, on_duplicate: OnDuplicate = "skip"
+) -> ImportResult:
     """Import a bank file into ``user``'s account: the whole file, or nothing at all.
 
     The file is validated entirely first; every problem is listed with its place in
@@ -371,9 +378,9 @@ def bank_import(*, user, data: bytes | str, on_duplicate: OnDuplicate = "skip") 
     if on_duplicate not in DUPLICATE_CHOICES:
         raise ValueError(f"on_duplicate must be one of {DUPLICATE_CHOICES}")
     parsed = parse_bank(data)
-    if parsed.problems:
-        return ImportResult(problems=parsed.problems)
     bank = parsed.bank
+    if parsed.problems or bank is None:
+        return ImportResult(problems=parsed.problems)
     problems = Problems(limit=MAX_PROBLEMS)
     try:
         set_plans = _plan_sets(user=user, sets=bank["principle_sets"], on_duplicate=on_duplicate)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,9 +16,12 @@ from stories.models import Story
 from stories.scoring import heard, key_flags
 from stories.star import check
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def round_start(
-    *, user, principle: Principle | None, question: Question | None, target_seconds: int
+    *, user: User, principle: Principle | None, question: Question | None, target_seconds: int
 ) -> PracticeRound:
     """Open a round on a question (the text is kept even if the bank changes)."""
     text = question.text if question else "Tell me about a time you were proud of your work."
@@ -99,7 +104,9 @@ def round_finish(*, practice_round: PracticeRound, self_rating: int, notes: str)
     return practice_round
 
 
-def review_item_record(*, user, story_id: int, principle_id: int, was_nailed: bool) -> ReviewItem:
+def review_item_record(
+    *, user: User, story_id: int, principle_id: int, was_nailed: bool
+) -> ReviewItem:
     """Move a (story, principle) pair up a box, or back to the first, and reschedule it."""
     now = timezone.now()
     item = (

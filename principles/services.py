@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from principles.models import Principle, PrincipleSet, Question
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: Slugs that would collide with the fixed parts of the principle URLs.
 RESERVED_SLUGS = frozenset({"new", "edit", "delete", "questions"})
@@ -22,7 +26,7 @@ def _unique_slug(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def principle_set_create(*, owner, name: str, description: str = "") -> PrincipleSet:
+def principle_set_create(*, owner: User, name: str, description: str = "") -> PrincipleSet:
     """Create a custom principle set for ``owner``."""
     taken = set(PrincipleSet.objects.filter(owner=owner).values_list("slug", flat=True))
     builtin = set(PrincipleSet.objects.filter(owner__isnull=True).values_list("slug", flat=True))
@@ -50,7 +54,7 @@ class PrincipleData:
 
 def principle_set_import(
     *,
-    owner,
+    owner: User,
     name: str,
     slug: str,
     description: str,

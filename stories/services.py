@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,9 @@ from django.utils import timezone
 from principles.models import Principle
 from stories import scoring
 from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision, Weight
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: Story fields a form or an import may set directly.
 EDITABLE_FIELDS = (*CONTENT_FIELDS, "happened_on", "organisation", "role")
@@ -62,7 +66,7 @@ def story_set_principles(*, story: Story, mappings: Mapping[int, str]) -> None:
 @transaction.atomic
 def story_create(
     *,
-    owner,
+    owner: User,
     fields: Mapping[str, object],
     tags: Iterable[str] = (),
     mappings: Mapping[int, str] | None = None,
@@ -112,10 +116,11 @@ def story_cycle_principle(*, story: Story, principle: Principle) -> str | None:
         StoryPrinciple.objects.select_for_update().filter(story=story, principle=principle).first()
     )
     weight = next_weight(current.weight if current else None)
-    if current is None:
+    if weight is None:
+        if current is not None:
+            current.delete()
+    elif current is None:
         StoryPrinciple.objects.create(story=story, principle=principle, weight=weight)
-    elif weight is None:
-        current.delete()
     else:
         current.weight = weight
         current.save(update_fields=["weight"])
