@@ -16,6 +16,7 @@ from practice.models import PracticeRound, ReviewItem
 from practice.picker import least_recently_practised, pick_question, weakest_principle
 from principles.models import Principle, Question
 from principles.selectors import user_principles_for_matching
+from stories.models import Story
 
 PROGRESS_WEEKS = 8
 
@@ -67,6 +68,11 @@ def next_round(
             last_asked(user=user, principle_id=principle.pk),
         )
     return NextRound(principle, question)
+
+
+def story_titles(*, user) -> list[tuple[int, str]]:
+    """(id, title) of the user's stories, by title: the history's story filter."""
+    return list(Story.objects.owned_by(user).order_by("title").values_list("pk", "title"))
 
 
 def round_get(*, user, pk: int) -> PracticeRound:

@@ -215,9 +215,7 @@ def history(request: HttpRequest) -> HttpResponse:
     context = {
         "rounds": list(rounds[:50]),
         "principles": planning_selectors.coverage_target(user=request.user).all_principles,
-        "stories": list(
-            Story.objects.owned_by(request.user).order_by("title").values_list("pk", "title")
-        ),
+        "stories": selectors.story_titles(user=request.user),
         "principle_id": principle_id,
         "story_id": story_id,
     }
