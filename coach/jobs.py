@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -86,25 +87,29 @@ def followup_job_start(
     if (story is None) == (answer is None):
         raise ValueError("A follow-up job is on a story or on an answer, not both.")
     backend = CoachBackend(backend)
-    if backend == CoachBackend.LLM:
-        if not llm_configured():
-            raise CoachUnavailable("The AI coach is not configured on this server.")
-        if llm_jobs_last_hour(user=user) >= settings.LLM_JOBS_PER_HOUR:
-            raise RateLimited(
-                f"You have asked the AI coach {settings.LLM_JOBS_PER_HOUR} times in the last "
-                "hour, the most allowed. The offline coach is always available."
-            )
-    job = FollowUpJob.objects.create(
-        owner=user,
-        story=story,
-        answer_question=answer.question if answer else "",
-        answer_text=answer.text if answer else "",
-        avoid_questions=list(answer.avoid) if answer else [],
-        principle=principle,
-        requested_backend=backend,
-        # Optimistic: cleared again if the broker cannot take the message.
-        enqueued_at=timezone.now() if backend == CoachBackend.LLM else None,
-    )
+    if backend == CoachBackend.LLM and not llm_configured():
+        raise CoachUnavailable("The AI coach is not configured on this server.")
+    with transaction.atomic():
+        if backend == CoachBackend.LLM:
+            # Count and create as one step: the user's row is locked until the job is
+            # in, so simultaneous asks cannot all pass the same count.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            if llm_jobs_last_hour(user=user) >= settings.LLM_JOBS_PER_HOUR:
+                raise RateLimited(
+                    f"You have asked the AI coach {settings.LLM_JOBS_PER_HOUR} times in the "
+                    "last hour, the most allowed. The offline coach is always available."
+                )
+        job = FollowUpJob.objects.create(
+            owner=user,
+            story=story,
+            answer_question=answer.question if answer else "",
+            answer_text=answer.text if answer else "",
+            avoid_questions=list(answer.avoid) if answer else [],
+            principle=principle,
+            requested_backend=backend,
+            # Optimistic: cleared again if the broker cannot take the message.
+            enqueued_at=timezone.now() if backend == CoachBackend.LLM else None,
+        )
     if backend == CoachBackend.RULES:
         followup_job_run(job_id=job.pk)
         job.refresh_from_db()
@@ -322,16 +327,23 @@ def followup_jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     running_deadline = now - dt.timedelta(
         seconds=settings.CELERY_TASK_TIME_LIMIT + settings.JOB_STUCK_AFTER
     )
-    waiting = FollowUpJob.objects.filter(status=JobStatus.PENDING).filter(
-        Q(enqueued_at__isnull=True, created_at__lt=now - dt.timedelta(seconds=2))
-        | Q(enqueued_at__lt=stuck, next_attempt_at__isnull=True)
-        | Q(next_attempt_at__lt=stuck)
+    # One consistent pass: both lists are read before anything changes, and a job is
+    # queued once even when it is both waiting and dead (a crashed worker's job keeps
+    # its old enqueued_at, so once revived it would also match "waiting").
+    waiting = list(
+        FollowUpJob.objects.filter(status=JobStatus.PENDING)
+        .filter(
+            Q(enqueued_at__isnull=True, created_at__lt=now - dt.timedelta(seconds=2))
+            | Q(enqueued_at__lt=stuck, next_attempt_at__isnull=True)
+            | Q(next_attempt_at__lt=stuck)
+        )
+        .values_list("pk", flat=True)
     )
     dead = FollowUpJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=running_deadline)
     revived = list(dead.values_list("pk", flat=True))
     dead.filter(pk__in=revived).update(status=JobStatus.PENDING)
     counts = {"requeued": 0, "recovered": len(revived), "unreachable": 0}
-    for job_id in [*waiting.values_list("pk", flat=True), *revived]:
+    for job_id in dict.fromkeys([*waiting, *revived]):
         if followup_job_enqueue(job_id=job_id):
             FollowUpJob.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
                 enqueued_at=timezone.now(), enqueue_error=""

@@ -303,3 +303,61 @@ def test_other_users_cannot_see_or_answer_jobs(client, user, other_user, amazon)
     item.refresh_from_db()
     assert item.answer == ""
     assert FollowUpJob.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_crashed_workers_job_is_queued_once_by_the_sweep(user, llm, settings):
+    """A realistic dead job: it was enqueued long ago and its worker died while running
+    it. Reviving it must not also count it as "waiting" (issue #13, bug 1)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.CELERY_BROKER_URL = ""  # "enqueue" runs in-process
+    llm.script(fk.good(GOOD), fk.good(GOOD))
+    old = timezone.now() - dt.timedelta(minutes=10)
+    dead = FollowUpJobFactory(
+        story=StoryFactory(owner=user),
+        status=JobStatus.RUNNING,
+        enqueued_at=old,
+        started_at=old,
+        next_attempt_at=None,
+        attempts=1,
+    )
+    counts = jobs.followup_jobs_sweep()
+    assert counts == {"requeued": 1, "recovered": 1, "unreachable": 0}
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts) == (JobStatus.DONE, 2)
+    assert len(llm.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_asks_never_pass_the_hourly_limit(user, llm, settings):
+    """Eight asks at the same moment, limit 3: exactly three jobs (issue #13, bug 3)."""
+    import threading
+
+    from django.db import connection
+
+    settings.LLM_JOBS_PER_HOUR = 3
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens: jobs stay queued
+    story = StoryFactory(owner=user)
+    start_together = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def ask() -> None:
+        try:
+            start_together.wait()
+            jobs.followup_job_start(user=user, story=story, principle=None, backend="llm")
+            outcomes.append("created")
+        except jobs.RateLimited:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["created"] * 3 + ["refused"] * 5
+    assert FollowUpJob.objects.filter(owner=user, requested_backend="llm").count() == 3
