@@ -25,7 +25,7 @@ from coach.llm import LLMError, configured_settings
 from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
 from principles.models import Principle
 from stories.models import Story
-from stories.star import check
+from stories.star import split_answer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -200,8 +200,9 @@ def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[s
 
 
 def answer_as_story(question: str, answer: str) -> StoryInput:
-    """A practice answer, split into STAR parts by the checker, as the coach reads it."""
-    parts = check(text=answer).parts
+    """A practice answer, split into STAR parts by the checker's splitter, as the coach
+    reads it (the split alone: the coach needs no score)."""
+    parts = split_answer(answer).parts
     return StoryInput(
         title=question,
         situation=parts.get("situation", ""),

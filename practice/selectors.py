@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -89,6 +89,20 @@ def round_followups(*, practice_round: PracticeRound) -> list[FollowUp]:
             "job__created_at", "job_id", "position"
         )
     )
+
+
+def questions_asked(*, practice_round: PracticeRound) -> list[str]:
+    """Follow-up questions already asked in this round, or in any round on its story
+    (one query; each question once)."""
+    asked = Q(job__practice_rounds=practice_round)
+    if practice_round.story_id:
+        asked |= Q(job__practice_rounds__story_id=practice_round.story_id)
+    questions = (
+        FollowUp.objects.filter(asked)
+        .order_by("job__created_at", "job_id", "position")
+        .values_list("question", flat=True)
+    )
+    return list(dict.fromkeys(questions))
 
 
 def last_asked(*, user, principle_id: int) -> dict[int, dt.datetime]:

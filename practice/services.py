@@ -60,14 +60,7 @@ def round_ask_followups(*, practice_round: PracticeRound, backend: str) -> Follo
     answers at once, the AI coach is queued; neither repeats a question already asked
     in this round or in another round on the same story. Raises the coach's refusals
     (CoachUnavailable, RateLimited)."""
-    asked = selectors.round_followups(practice_round=practice_round)
-    if practice_round.story_id:
-        asked_on_story = FollowUp.objects.filter(
-            job__practice_rounds__story_id=practice_round.story_id
-        ).values_list("question", flat=True)
-    else:
-        asked_on_story = FollowUp.objects.none().values_list("question", flat=True)
-    avoid = dict.fromkeys([f.question for f in asked] + list(asked_on_story))
+    avoid = selectors.questions_asked(practice_round=practice_round)
     job = followup_job_start(
         user=practice_round.user,
         answer=AnswerSubject(

@@ -274,3 +274,19 @@ def test_a_round_never_starts_on_another_users_question(client_for, user, other_
     assert not PracticeRound.objects.exists()
     client.post(reverse("practice:start"), {"mode": "question", "question": mine.pk})
     assert PracticeRound.objects.get().question == mine
+
+
+def test_the_offline_coach_never_repeats_a_question_asked_on_the_same_story(user, dive):
+    story = StoryFactory(owner=user)
+    asked: list[set[str]] = []
+    for _ in range(2):
+        practice_round = round_start(user=user, principle=dive, question=None, target_seconds=120)
+        round_submit_answer(
+            practice_round=practice_round, answer=ANSWER, seconds_taken=80, story=story
+        )
+        round_ask_followups(practice_round=practice_round, backend="rules")
+        round_ask_followups(practice_round=practice_round, backend="rules")
+        questions = [f.question for f in round_followups(practice_round=practice_round)]
+        assert len(questions) == len(set(questions)) >= 3  # none twice within the round
+        asked.append(set(questions))
+    assert asked[0].isdisjoint(asked[1])  # nor across rounds on the story
