@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -394,8 +393,6 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
         unit = _unit_at(result, quantity.start)
         if unit is None or quantity.start in unit.scope:
             continue
-        if quantity.kind == "count" and _counts_places(result.text, quantity.end):
-            continue  # "now live in five cities": how far it reached
         if unit.role == "outcome" or (
             not from_text
             and unit.role not in ("lesson", "goal")
@@ -404,15 +401,6 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
         ):
             found.append(quantity)
     return found
-
-
-_TWO_WORDS_AFTER_RE = re.compile(r"[ \t]+([a-z-]+)(?:[ \t]+([a-z]+))?")
-
-
-def _counts_places(text: str, end: int) -> bool:
-    """The count at ``end`` counts places ("five cities", "6 pilot depots")."""
-    match = _TWO_WORDS_AFTER_RE.match(text.lower(), end, end + 40)
-    return match is not None and bool({match.group(1), match.group(2)} & lx.SCOPE_NOUNS)
 
 
 _OUTCOME_KINDS = frozenset({"percent", "money", "multiplier", "change", "range"})

@@ -119,6 +119,8 @@ _MEASURING_KINDS = frozenset({"change", "outcome", "marker", "now", "more"})
 _SIZE_KINDS = frozenset({"count", "duration", "rank"})
 # Right after a duration: it is measured against a plan ("two weeks early").
 _AHEAD_RE = re.compile(r"[ \t]+(?:" + "|".join(sorted(lx.AHEAD_WORDS)) + r")(?![a-z])")
+# The one or two words after a count: what it counts.
+_TWO_WORDS_AFTER_RE = re.compile(r"[ \t]+([a-z-]+)(?:[ \t]+([a-z]+))?")
 _DIRECTION_REACH = 32  # characters after "up"/"down" in which its figure must start
 _FIGURE_BEFORE_REACH = 26  # characters before an arrow or "vs" in which a figure must stand
 
@@ -277,6 +279,7 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
                 changes.append(at)
             at = low.find(arrow, at + 1)
     changes.sort()
+    subject_ends = sorted(subjects)
     comparisons = [
         m.start()
         for m in COMPARISON_RE.finditer(low)
@@ -293,8 +296,8 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         quantities,
         changes,
         comparisons,
-        [subjects[end] for end in sorted(subjects)],
-        sorted(subjects),
+        [subjects[end] for end in subject_ends],
+        subject_ends,
     )
 
 
@@ -483,21 +486,21 @@ def _classify(
     )
     lo = bisect_left(scan.subject_ends, start)
     subjects = scan.subjects[lo : bisect_left(scan.subject_ends, end, lo)]
-    scope: tuple[int, ...] = ()
-    if (
-        role == "outcome"
-        and quantity
-        and "completion" in kinds
-        and not kinds & _MEASURING_KINDS
-        and not goal_met
-    ):
-        lo = bisect_left(scan.q_starts, start)
-        hi = bisect_left(scan.q_starts, end, lo)
-        scope = tuple(
-            q.start
-            for q in scan.quantities[lo:hi]
-            if q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end)
+    scope = (
+        _sizes_only(
+            scan,
+            start,
+            end,
+            completion_only=(
+                role == "outcome"
+                and "completion" in kinds
+                and not kinds & _MEASURING_KINDS
+                and not goal_met
+            ),
         )
+        if quantity
+        else ()
+    )
     unit = Unit(
         start,
         end,
@@ -568,6 +571,28 @@ def _role(
     if "generic" in kinds:
         return "outcome", False
     return "context", False
+
+
+def _sizes_only(scan: _Scan, start: int, end: int, *, completion_only: bool) -> tuple[int, ...]:
+    """Where the clause's quantities only size what was done, not how much it changed:
+    counts of places a rollout reached ("now live in five cities"), and, in a clause
+    that only says something was done, its counts and durations ("went live on three
+    wards", "shipped it in six weeks"; not "three weeks early")."""
+    lo = bisect_left(scan.q_starts, start)
+    hi = bisect_left(scan.q_starts, end, lo)
+    low = scan.low
+    return tuple(
+        q.start
+        for q in scan.quantities[lo:hi]
+        if (q.kind == "count" and _counts_places(low, q.end, end))
+        or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
+    )
+
+
+def _counts_places(low: str, offset: int, end: int) -> bool:
+    """The count ending at ``offset`` counts places ("five cities", "6 pilot depots")."""
+    match = _TWO_WORDS_AFTER_RE.match(low, offset, min(end, offset + 40))
+    return match is not None and bool({match.group(1), match.group(2)} & lx.SCOPE_NOUNS)
 
 
 def _direction(scan: _Scan, offset: int, end: int) -> bool:
