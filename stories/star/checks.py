@@ -80,7 +80,8 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
     Action a step someone took, a Result an outcome that says what changed.
     """
     verdicts: dict[str, PartVerdict] = {}
-    if not _tells_events(parts) and from_text:
+    tells_events = _tells_events(parts)
+    if not tells_events and from_text:
         # No one did anything, one time: a goal or an outcome said in general ("I always
         # make sure the customer is happy") is not the Task or Result of a story.
         general = "the answer says what you do in general (or would do), not what happened"
@@ -90,7 +91,7 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
             "action": PartVerdict("empty", f"No Action: {general}."),
             "result": PartVerdict("empty", f"No Result of a story: {general}."),
         }
-    if not _tells_events(parts):
+    if not tells_events:
         verdicts["situation"] = PartVerdict(
             "empty",
             "No specific situation: the answer says what you do in general (or would do), "
@@ -314,9 +315,14 @@ class Actions:
     def mostly_we(self) -> bool:
         """Collective phrasing carries most of the actions (or, with no actions, most of
         what the answer says anyone does or would do)."""
-        if self.i + self.we >= th.ACTIONS_TO_JUDGE_OWNERSHIP:
+        if self.judged_by_actions:
             return self.we >= th.WE_ACTIONS_MIN and self.we > self.i * th.WE_ACTIONS_RATIO
         return self.we_subjects >= th.WE_SUBJECTS_MIN and self.we_subjects > self.i_subjects
+
+    @property
+    def judged_by_actions(self) -> bool:
+        """Enough actions to say who carries them; else the subjects of any verb decide."""
+        return self.i + self.we >= th.ACTIONS_TO_JUDGE_OWNERSHIP
 
 
 def count_actions(parts: Analyses) -> Actions:
@@ -326,8 +332,6 @@ def count_actions(parts: Analyses) -> Actions:
         for unit in parts[name].units:
             i += unit.i_actions
             we += unit.we_actions + th.TEAM_EFFORT_WE_ACTIONS * unit.team_effort
-    if i + we >= th.ACTIONS_TO_JUDGE_OWNERSHIP:
-        return Actions(i, we)
     units_ = [unit for part in parts.values() for unit in part.units]
     return Actions(
         i,
@@ -357,9 +361,10 @@ def check_ownership(action: PartAnalysis, actions: Actions) -> list[Issue]:
         carried = (
             f'"We" carries {actions.we} of the {actions.i + actions.we} actions '
             f'(you said "I" did {actions.i}).'
-            if actions.i + actions.we >= th.ACTIONS_TO_JUDGE_OWNERSHIP
+            if actions.judged_by_actions
             else f'"We" is who acts {_plural(actions.we_subjects, "time")}, "I" '
-            f"{_plural(actions.i_subjects, 'time')}, and no step is one you took."
+            f"{_plural(actions.i_subjects, 'time')}, and "
+            + ("no step is one you took." if not actions.i else "only one step is yours.")
         )
         return [
             _issue(

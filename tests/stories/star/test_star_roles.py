@@ -492,3 +492,20 @@ def test_an_answer_that_tells_no_event_has_no_part_of_a_story() -> None:
 def test_adoption_is_a_result() -> None:
     report = check(**SETUP, result="The claims handlers use the scores every day now.")
     assert "result" not in report.missing_parts
+
+
+def test_the_we_finding_says_whether_any_step_was_yours() -> None:
+    def message(text: str) -> str:
+        report = check(text=text)
+        return next(f.message for f in report.findings if f.code == "ownership_we_heavy")
+
+    none_mine = message(
+        "Honestly we have not had an outage like that, but we would declare an incident, we "
+        "would get the owner on a call, and I would write the summary. We would roll back."
+    )
+    one_mine = message(
+        "On my team we always put the customer first. We answer every ticket within a day, "
+        "I reviewed the queue, and we follow up a week later to be sure it stuck."
+    )
+    assert none_mine.endswith("no step is one you took.")
+    assert one_mine.endswith("only one step is yours.")
