@@ -10,7 +10,7 @@ from . import lexicon as lx
 from . import thresholds as th
 from .analysis import PartAnalysis
 from .codes import CODES
-from .quantities import Quantity
+from .quantities import AMOUNT_KINDS, Quantity
 from .report import CORE_PARTS, Finding
 from .roles import Unit
 from .textutil import is_placeholder
@@ -402,13 +402,10 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
             not from_text
             and unit.role not in ("lesson", "goal")
             and not unit.forecast
-            and quantity.kind in _OUTCOME_KINDS
+            and quantity.kind in AMOUNT_KINDS
         ):
             found.append(quantity)
     return found
-
-
-_OUTCOME_KINDS = frozenset({"percent", "money", "multiplier", "change", "range"})
 
 
 def _unit_at(part: PartAnalysis, offset: int) -> Unit | None:

@@ -531,6 +531,18 @@ CHANGE_WORDS = (
     "tenfold",
     "by half",
     "in half",
+    "by a third",
+    "by two thirds",
+    "by a quarter",
+    "by three quarters",
+    "by a fifth",
+    "by a tenth",
+    # "a quarter" alone is a time ("in a quarter"); before a comparative it is an amount
+    "a quarter fewer",
+    "a quarter less",
+    "a quarter more",
+    "a quarter lower",
+    "a quarter higher",
 )
 # Words after a bare 4-digit number that make it a count, not a year.
 COUNT_NOUNS = frozenset(
@@ -887,6 +899,9 @@ GOAL_CUES = (
     "i wanted to",
     "i set out to",
     "i aimed to",
+    "aim to",
+    "aiming to",
+    "aim for",
     "i set myself",
     "i volunteered to",
     "i volunteered",
@@ -1896,6 +1911,26 @@ AHEAD_WORDS = frozenset(
         "behind",
     }
 )
+# Phrases that make a claim about a whole career, not one time ("across my career I've
+# saved millions"): a claim like that is no event and no measured outcome of a story.
+CAREER_CLAIM_PHRASES = (
+    "across my career",
+    "over my career",
+    "throughout my career",
+    "over the course of my career",
+    "in every role",
+    "in each role",
+    "in every job",
+    "in all my roles",
+    "in every team i've",
+    "at every company",
+    "at each company",
+    "at every job",
+    "everywhere i've worked",
+    "everywhere i have worked",
+    "wherever i've worked",
+    "every job i've had",
+)
 # Words that make a figure a forecast or a target not yet reached ("finance expects it
 # to save $200k", "projected to cut", "if rolled out to all six depots").
 FORECAST_PHRASES = (
@@ -1911,6 +1946,13 @@ FORECAST_PHRASES = (
     "projection",
     "projections",
     "forecast to",
+    "forecast says",
+    "forecast shows",
+    "forecasts that",
+    "forecasts it",
+    "not measured yet",
+    "not yet measured",
+    "yet to be measured",
     "forecasted",
     "estimates it",
     "estimates that",

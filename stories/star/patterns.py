@@ -141,7 +141,7 @@ CURRENCY_AFTER_RE = re.compile(rf"[ \t]+(?:{_alt(lx.CURRENCY_WORDS)})\b")
 _MONTHS = _alt(lx.MONTHS)
 MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")
 NUMBER_WORD_TAIL_RE = re.compile(
-    r"(?:[ \t]+|-)(?:and[ \t]+)?(?:" + _alt(lx.NUMBER_WORDS) + r")(?![a-z])"
+    r"(?:[ \t]+|-)(?:and[ \t]+|point[ \t]+)?(?:" + _alt(lx.NUMBER_WORDS) + r")(?![a-z])"
 )
 FROM_TO_RE = re.compile(
     r"from[ \t]+[$€£¥₹]?[ \t]?[0-9][0-9,.]*"
@@ -194,6 +194,11 @@ GROUP_AFTER_RE = re.compile(rf"[^a-z0-9]of (?:{_alt(lx.GROUP_PRONOUNS)})(?![a-z0
 # A comparison word with a figure after it; ARROW_BEFORE_RE finds the figure before it.
 COMPARISON_RE = re.compile(
     r"[vc](?<![\w][vc])(?:s\.?|ersus|ompared (?:with|to))(?=[ \t]+(?:about |around |~)?[$€£]?[0-9])"
+)
+# Between two figures, a comparison: "three weeks instead of six", "4.8% against 1.9%".
+COMPARISON_GAP_RE = re.compile(
+    r"[ \t]*(?:instead of|rather than|against|vs\.?|versus|compared (?:with|to))"
+    r"[ \t]+(?:about |around |roughly |like |~)?"
 )
 # A signed figure states a change ("+15%", "\u22123 pts"); "up"/"down" + figure is a role cue.
 SIGNED_CHANGE_RE = re.compile(r"[+\u2212](?<![\w.][+\u2212])[0-9]")

@@ -37,10 +37,17 @@ _MONTHS = frozenset(month for name in lx.MONTHS for month in (name, name + "."))
 _TEAM_WORDS = frozenset(lx.TEAM_WORDS)
 _CURRENCY_WORDS = frozenset(lx.CURRENCY_WORDS)
 _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"})
+_ROUGHLY = r"(?:[ \t]+(?:about|around|roughly|nearly|almost|under|over|just|below|above|~))*"
+_FROM_BEFORE_RE = re.compile(rf"(?<![a-z])from{_ROUGHLY}[ \t]+$")
+_TO_GAP_RE = re.compile(rf"[ \t]+to{_ROUGHLY}[ \t]+")
 _TEAM_TAILS = (" of", *(f" {word}" for word in _APPROXIMATELY))
 # The token after a number word decides whether a regex needs to look further.
 _NEXT_TOKEN_RE = re.compile(r"[ \t]*-?[ \t]*([a-z%\u00d7]+)")
-_CHAIN_TOKENS = frozenset(word for phrase in lx.NUMBER_WORDS for word in phrase.split()) | {"and"}
+# "twenty and five", "three point one" (dictated decimals) chain into one number.
+_CHAIN_TOKENS = frozenset(word for phrase in lx.NUMBER_WORDS for word in phrase.split()) | {
+    "and",
+    "point",
+}
 _SUFFIX_TOKENS = frozenset(
     {
         "%",
@@ -69,6 +76,11 @@ _SUFFIX_TOKENS = frozenset(
         *lx.DURATION_UNITS,
     }
 )
+
+
+# Kinds that measure an amount on their own ("30%", "$2M", "2x", "halved", "from 9 to 2"),
+# unlike counts, durations and ranks, which may only size the work.
+AMOUNT_KINDS = frozenset({"percent", "money", "multiplier", "change", "range"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +135,28 @@ def collect_quantities(
         quantity, covered = _number_word(text, low, word_start, word_end, kind)
         if quantity is not None:
             found.append(quantity)
-    return _without_overlaps(found)
+    return _joined_ranges(text, low, _without_overlaps(found))
+
+
+def _joined_ranges(text: str, low: str, found: list[Quantity]) -> list[Quantity]:
+    """ "from about nine minutes to under ninety seconds": two figures joined as one range
+    (``FROM_TO_RE`` takes only digits with nothing between "to" and the figure)."""
+    joined: list[Quantity] = []
+    index = 0
+    while index < len(found):
+        first = found[index]
+        if index + 1 < len(found):
+            second = found[index + 1]
+            before = _FROM_BEFORE_RE.search(low, max(0, first.start - 24), first.start)
+            gap = _TO_GAP_RE.match(low, first.end, second.start)
+            if before is not None and gap is not None and gap.end() == second.start:
+                start = before.start()
+                joined.append(Quantity(start, second.end, text[start : second.end], "range"))
+                index += 2
+                continue
+        joined.append(first)
+        index += 1
+    return joined
 
 
 def _without_overlaps(found: list[Quantity]) -> list[Quantity]:

@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from . import lexicon as lx
 from .patterns import (
     ARROW_AFTER_RE,
     ARROW_BEFORE_RE,
     ARROWS,
+    COMPARISON_GAP_RE,
     COMPARISON_RE,
     SIGNED_CHANGE_RE,
     STATE_AFTER_NOW_RE,
@@ -59,6 +61,7 @@ for _kind, _phrases in (
     ("completion", lx.COMPLETION_WORDS),
     ("modal", lx.PREDICTION_MODALS),
     ("forecast", lx.FORECAST_PHRASES),
+    ("career", lx.CAREER_CLAIM_PHRASES),
 ):
     for _phrase in _phrases:
         _KINDS.setdefault(_phrase, set()).add(_kind)
@@ -119,9 +122,21 @@ _MEASURING_KINDS = frozenset({"change", "outcome", "marker", "now", "more"})
 _SIZE_KINDS = frozenset({"count", "duration", "rank"})
 # Right after a duration: it is measured against a plan ("two weeks early").
 _AHEAD_RE = re.compile(r"[ \t]+(?:" + "|".join(sorted(lx.AHEAD_WORDS)) + r")(?![a-z])")
+# Right before a duration: the time the work took ("it took us about", "took nearly").
+_TOOK_BEFORE_RE = re.compile(
+    r"(?<![a-z])took(?:[ \t]+(?:us|me|them|him|her))?"
+    r"(?:[ \t]+(?:about|around|roughly|nearly|almost|over|under|just|like|only))*[ \t]+$"
+)
+# Right after a duration: it is compared ("three weeks less", "two days fewer than").
+_LESS_AFTER_RE = re.compile(r"[ \t]+(?:less|fewer|shorter|longer|more|instead|rather|down|up)\b")
 # The one or two words after a count: what it counts.
 _TWO_WORDS_AFTER_RE = re.compile(r"[ \t]+([a-z-]+)(?:[ \t]+([a-z]+))?")
 _DIRECTION_REACH = 32  # characters after "up"/"down" in which its figure must start
+# Between "up"/"down" and its figure: only "by", "to", "from" and words of roughness.
+_DIRECTION_LINK_RE = re.compile(
+    r"(?:[ \t,]+(?:by|to|from|about|around|roughly|nearly|almost|over|under|another"
+    r"|a further|further|just|some|like|um|uh)(?![a-z]))*[ \t,]*[$€£¥₹~]?"
+)
 _FIGURE_BEFORE_REACH = 26  # characters before an arrow or "vs" in which a figure must stand
 
 
@@ -285,6 +300,11 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         for m in COMPARISON_RE.finditer(low)
         if ARROW_BEFORE_RE.search(low, max(0, m.start() - _FIGURE_BEFORE_REACH), m.start())
     ]
+    for before, after in pairwise(quantities):
+        gap = COMPARISON_GAP_RE.match(low, before.end, after.start)
+        if gap is not None and gap.end() == after.start:
+            comparisons.append(before.end)
+    comparisons.sort()
     return _Scan(
         low,
         hits,
@@ -466,7 +486,7 @@ def _classify(
             changed = True
             if "completion" not in hit_kinds:
                 kinds.add("change")  # more than "it shipped"
-        if "direction" in hit_kinds and quantity and _direction(scan, hit_start, end):
+        if "direction" in hit_kinds and quantity and _direction(scan, hit_start, hit_end, end):
             changed = True
             kinds.add("change")
         if "goal" in hit_kinds and _next_word(low, hit_end, end) in lx.GOAL_MET_WORDS:
@@ -475,6 +495,9 @@ def _classify(
             kinds.add("prediction")  # "that would cut it in half"; "would have" is past
         if "forecast" in hit_kinds:
             kinds.add("prediction")  # "finance expects it to save $200k"
+    if "career" in kinds:
+        # "At every company I've worked for I've cut costs by 30%": a claim, not an event
+        return _career_claim(scan, start, end, hypothetical), actor
     if _any_in(scan.changes, start, end) or (not acted and _any_in(scan.comparisons, start, end)):
         changed = True
         kinds.add("change")
@@ -518,6 +541,22 @@ def _classify(
         subjects.count("we"),
     )
     return unit, actor
+
+
+def _career_claim(scan: _Scan, start: int, end: int, hypothetical: int) -> Unit:
+    """A claim about a whole career: context, with its "I" counted as a subject only."""
+    lo = bisect_left(scan.subject_ends, start)
+    subjects = scan.subjects[lo : bisect_left(scan.subject_ends, end, lo)]
+    quantity = _any_in(scan.q_starts, start, end)
+    return Unit(
+        start,
+        end,
+        "context",
+        hypothetical=hypothetical,
+        quantity=quantity,
+        i_subjects=subjects.count("i"),
+        we_subjects=subjects.count("we"),
+    )
 
 
 def _role(
@@ -586,6 +625,20 @@ def _sizes_only(scan: _Scan, start: int, end: int, *, completion_only: bool) -> 
         for q in scan.quantities[lo:hi]
         if (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
+        or (q.kind == "duration" and _lasts_the_work(scan, q, end))
+    )
+
+
+def _lasts_the_work(scan: _Scan, quantity: Quantity, end: int) -> bool:
+    """ "it took about ten months in total": how long the work lasted, unless compared
+    with something ("took two days instead of five", "took 3 weeks less")."""
+    low = scan.low
+    return (
+        _TOOK_BEFORE_RE.search(low, max(0, quantity.start - 24), quantity.start) is not None
+        and not _AHEAD_RE.match(low, quantity.end, end)
+        and not _any_in(scan.comparisons, quantity.start, end)
+        and not _any_in(scan.changes, quantity.start, end)
+        and not _LESS_AFTER_RE.match(low, quantity.end, end)
     )
 
 
@@ -595,13 +648,18 @@ def _counts_places(low: str, offset: int, end: int) -> bool:
     return match is not None and bool({match.group(1), match.group(2)} & lx.SCOPE_NOUNS)
 
 
-def _direction(scan: _Scan, offset: int, end: int) -> bool:
-    """ "up"/"down" as a direction of change with a figure after it ("got it down by 30%")."""
+def _direction(scan: _Scan, offset: int, word_end: int, end: int) -> bool:
+    """ "up"/"down" as a direction of change with a figure after it ("got it down by 30%",
+    "down to 4", "up about 12%"; not "wrote it up for our other two plants")."""
     before = _PREVIOUS_WORD_RE.search(scan.low, max(0, offset - 24), offset)
     if before is not None and before.group(1) in lx.PARTICLE_VERBS:
         return False
     index = bisect_right(scan.q_starts, offset)
-    return index < len(scan.q_starts) and scan.q_starts[index] < min(end, offset + _DIRECTION_REACH)
+    if index >= len(scan.q_starts) or scan.q_starts[index] >= min(end, offset + _DIRECTION_REACH):
+        return False
+    figure = scan.q_starts[index]
+    link = _DIRECTION_LINK_RE.match(scan.low, word_end, figure)
+    return link is not None and link.end() == figure
 
 
 def _is_action_verb(verb: str) -> bool:

@@ -24,7 +24,7 @@ from .patterns import (
     normalise_phrase,
     phrase_spans,
 )
-from .quantities import Quantity, collect_quantities
+from .quantities import AMOUNT_KINDS, Quantity, collect_quantities
 from .report import CORE_PARTS, PART_NAMES
 from .roles import Unit, units
 from .scan import LexHits, scan
@@ -34,6 +34,7 @@ _PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
 _PART_RANGE = range(len(PART_NAMES))
 _ACTION = _PART_INDEX["action"]
 _REFLECTION = _PART_INDEX["reflection"]
+_RESULT = _PART_INDEX["result"]
 _PLACES = tuple(zip(th.SPLIT_PART_CENTRES, th.SPLIT_PART_WIDTHS, strict=True))
 Hit = tuple[int, int, str]
 # Markdown or bullets that may precede a label ("**Task**", "- Result:").
@@ -286,7 +287,7 @@ def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
     found = [unit for unit in units(text, low, sentences, quantities) if unit.role != "filler"]
     if not found:
         return _result(text, [], 0.0, "empty" if not sentences else "cues")
-    cues = _cue_scores(low, found, hits)
+    cues = _cue_scores(low, found, hits, quantities)
     assignment = _best_assignment(cues)
     segments: list[tuple[str, int, int]] = []
     for index, part in enumerate(assignment):
@@ -300,18 +301,37 @@ def _split_by_cues(text: str, low: str, hits: list[Hit]) -> SplitResult:
     return _result(text, segments, confidence, "cues", found, quantities, lex)
 
 
-def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float]]:
+def _cue_scores(
+    low: str, found: list[Unit], hits: list[Hit], quantities: list[Quantity]
+) -> list[list[float]]:
     """Per unit, per part: how well the unit fits there, from its role and cue phrases.
 
     Task, Result and Reflection take only units that state a goal, an outcome or a
     lesson (others score below zero there, ``SPLIT_ROLE_SCORES``), so an answer that
-    never states a goal has no Task, and one that stops early has no Result.
+    never states a goal has no Task, and one that stops early has no Result.  The last
+    measured outcome leans harder to the Result; when it measures a change after the
+    Action has begun, the steps after it follow it up ("... and I wrote the runbook").
     """
     starts = [unit.start for unit in found]
+    last_measured = max(
+        (index for index, unit in enumerate(found) if _measures_outcome(unit)), default=-1
+    )
+    follow_up = (
+        last_measured >= 0
+        and any(unit.role == "action" for unit in found[:last_measured])
+        and _measures_a_change(found[last_measured], quantities)
+    )
     scores = []
-    for unit in found:
-        role = unit.role if unit.role != "outcome" or unit.concrete else "generic_outcome"
-        scores.append(list(th.SPLIT_ROLE_SCORES[role]))
+    for index, unit in enumerate(found):
+        role = unit.role
+        if index == last_measured:
+            role = "measured_outcome"
+        elif role == "outcome" and not unit.concrete:
+            role = "generic_outcome"
+        row = list(th.SPLIT_ROLE_SCORES[role])
+        if follow_up and index > last_measured and role == "action":
+            row[_RESULT] += th.SPLIT_FOLLOW_UP_RESULT_WEIGHT
+        scores.append(row)
     for start, _, raw in hits:
         cue = SPLIT_CUE_PART.get(raw) or SPLIT_CUE_PART.get(normalise_phrase(raw))
         if cue is not None:
@@ -323,6 +343,21 @@ def _cue_scores(low: str, found: list[Unit], hits: list[Hit]) -> list[list[float
         if index >= 0:
             scores[index][_ACTION] += th.SPLIT_I_PAST_ACTION_WEIGHT
     return scores
+
+
+def _measures_outcome(unit: Unit) -> bool:
+    """An outcome measured with no one acting in it ("p95 went from 9 min to 90 s")."""
+    return (
+        unit.role == "outcome"
+        and unit.measured
+        and not unit.scope
+        and not (unit.i_actions or unit.we_actions)
+    )
+
+
+def _measures_a_change(unit: Unit, quantities: list[Quantity]) -> bool:
+    """Whether a percentage, amount, multiplier, change or range stands in ``unit``."""
+    return any(unit.start <= q.start < unit.end and q.kind in AMOUNT_KINDS for q in quantities)
 
 
 @lru_cache(maxsize=256)

@@ -46,6 +46,18 @@ def kinds(text: str) -> list[str]:
         ("It took 3-4 weeks.", "3-4 weeks", "duration"),
         ("We onboarded 50k customers.", "50k", "count"),
         ("It cost one million dollars less.", "one million dollars", "money"),
+        # fractions that measure a change; "a quarter" alone is a time
+        ("Rejects were cut by a third.", "by a third", "change"),
+        ("We had about a quarter fewer tickets.", "a quarter fewer", "change"),
+        # "from ... to ..." with words between, or figures in words, is one range
+        (
+            "p95 went from about nine minutes to under ninety seconds.",
+            "from about nine minutes to under ninety seconds",
+            "range",
+        ),
+        # dictated decimals are one number
+        ("revenue per customer up three point one percent", "three point one percent", "percent"),
+        ("about two point five million dollars", "two point five million dollars", "money"),
     ],
 )
 def test_finds_quantities(text: str, expected: str, kind: str) -> None:

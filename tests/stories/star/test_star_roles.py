@@ -396,6 +396,23 @@ SETUP = {
         # two figures compared, with no one acting, state a change
         ("0 missed SLAs in Nov-Dec vs 7 the year before.", True),
         ("I ran 4 queries vs 1 in the old report.", False),
+        ("The first cohort was taking calls solo in three weeks instead of six.", True),
+        ("The new segment converted at 4.8% against 1.9% for the old one.", True),
+        # how long the work took is not how much it changed; compared, it is
+        (
+            "In the end we got it into production in October, so it took about ten months "
+            "in total, and the claims team started using it.",
+            False,
+        ),
+        ("Month-end close took two days instead of five.", True),
+        # "up" is a direction of change only with its figure right after it
+        ("After that I wrote it up for our other two plants.", False),
+        ("Night-shift rejects went down by about 30% within a month.", True),
+        # an aim is not an outcome
+        ("We would aim to get the satisfaction score back above eight out of ten.", False),
+        # a forecast said as "the forecast says", or marked as not measured
+        ("- forecast says ~$1.2M/yr from consistent discounting", False),
+        ("Roughly $80k a year in fuel, not measured yet.", False),
     ],
 )
 def test_a_number_counts_only_when_it_measures_the_outcome(result: str, quantified: bool) -> None:

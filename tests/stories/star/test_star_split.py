@@ -172,3 +172,29 @@ def test_assignment_is_optimal_and_in_order() -> None:
         assignment = sp._best_assignment(cues)
         assert assignment == sorted(assignment)
         assert _total(cues, assignment) == pytest.approx(_brute_force(cues))
+
+
+def test_a_measured_outcome_followed_by_a_last_step_is_the_result() -> None:
+    """The last measured outcome leans to the Result, even with a follow-up step after it."""
+    answer = (
+        "I was the on-call lead for a game's matchmaking service on its launch weekend, and "
+        "my job was to get queue times back under two minutes before the evening peak. "
+        "The dashboards showed the load sat in one region. I moved 30% of capacity over from "
+        "a quieter region and switched off the client's automatic retry. Within forty "
+        "minutes, p95 queue time went from about nine minutes to under ninety seconds. The "
+        "next day the retry loop turned out to be the cause, and I wrote the change that "
+        "capped it."
+    )
+    report = check(text=answer)
+    assert "p95 queue time went from about nine minutes" in report.parts["result"]
+    assert report.quantified
+
+
+def test_a_claim_about_a_whole_career_is_no_story() -> None:
+    answer = (
+        "I'm naturally cost-conscious. Across my career I've saved my employers millions on "
+        "cloud spend, because I question every new tool before we buy it."
+    )
+    report = check(text=answer)
+    assert report.missing_parts == ["situation", "task", "action", "result"]
+    assert not report.quantified
