@@ -10,6 +10,7 @@ from . import lexicon as lx
 from . import thresholds as th
 from .analysis import PartAnalysis
 from .codes import CODES
+from .patterns import TARGET_NOTATION_RE, TYPED_TASK_RE, phrase_spans
 from .quantities import AMOUNT_KINDS, Quantity
 from .report import CORE_PARTS, Finding
 from .roles import Unit
@@ -126,8 +127,8 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
     if name == "result":
         return _result_verdict(part, from_text)
     if name == "task":
-        if not from_text and _opens_with_task_verb(part.text):
-            return None  # "Cut SaaS costs.": a goal typed as an instruction
+        if not from_text and _states_typed_task(part.text):
+            return None  # "Cut SaaS costs.", "me = support lead, VP: backlog < 200"
         return PartVerdict(
             "empty",
             "The Task states no goal: say what you were asked, or set out, to achieve.",
@@ -141,9 +142,15 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
     return None
 
 
-def _opens_with_task_verb(text: str) -> bool:
+def _states_typed_task(text: str) -> bool:
+    """Whether a Task the candidate typed (or labelled) says what the work had to do:
+    an instruction ("Cut SaaS costs."), whose it was or who asked ("me = support lead",
+    "asked by the CMO"), or a target in note form ("backlog < 200 before Sept 15")."""
     words = text.split(maxsplit=1)
-    return bool(words) and words[0].strip("*-:\u2022").lower() in lx.TASK_VERBS
+    if words and words[0].strip("*-:\u2022").lower() in lx.TASK_VERBS:
+        return True
+    low = text.lower()
+    return bool(phrase_spans(TYPED_TASK_RE, low)) or TARGET_NOTATION_RE.search(low) is not None
 
 
 def _scene_words(parts: Analyses) -> int:

@@ -218,3 +218,12 @@ STATE_BEFORE_NOW_RE = re.compile(r"(?:^|[^a-z])(?:is|are)[ \t]+$")
 
 # --- trivial parts ---------------------------------------------------------------------
 HAS_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+# A typed Task's own words for whose it was or what it had to reach (see lexicon).
+TYPED_TASK_RE = re.compile(phrase_alternation(lx.TYPED_TASK_MARKERS))
+# A target in note form: "backlog < 200", "on-time >= 92%", "by Q4", "before Sept 15".
+TARGET_NOTATION_RE = re.compile(
+    r"(?:[<>\u2264\u2265]=?[ \t]*~?[$€£]?[0-9])"
+    r"|(?<![a-z])(?:by|before)[ \t]+(?:q[1-4]|fy|end of|the end of|[0-9]|[a-z]{3,9}[ \t]+[0-9])"
+)

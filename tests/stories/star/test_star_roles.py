@@ -108,6 +108,42 @@ def test_a_goal_folded_into_the_situation_counts_as_the_task() -> None:
     assert "task" not in parts.missing_parts
 
 
+@pytest.mark.parametrize(
+    ("task", "stated"),
+    [
+        # notes state a Task by whose it was, who asked, or the target it had to reach
+        ("me = support lead, VP: backlog < 200 before Sept 15", True),
+        ("asked by ops director to pilot route optimisation in 1 depot", True),
+        ("team OKR = AOV +3% by Q4", True),
+        ("It was my account, so I owned keeping them.", True),
+        ("Cut SaaS costs.", True),
+        # a typed Task that is only the scene, a step, or nothing at all
+        ("The booking page was slow and patients were dropping off.", False),
+        ("I decided to dig into the event data myself to see what was going on.", False),
+        ("I handled it.", False),
+    ],
+)
+def test_a_typed_task_is_present_when_it_says_what_the_work_had_to_do(
+    task: str, stated: bool
+) -> None:
+    report = check(situation=SETUP["situation"], task=task, action=ACTION, result="Done.")
+    assert ("task" not in report.missing_parts) is stated
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my lead basically said you own the cost problem, get us back under budget",
+        "my tech lead handed it to me and said get p95 under two hundred",
+        "it was my week on call, so the escalation was mine",
+        "my lead gave me two sprints to fix it before the code freeze",
+    ],
+)
+def test_an_assignment_said_in_passing_is_the_task(said: str) -> None:
+    text = f"so i was the sre at a games studio and {said}, {ACTION} and costs fell 20%"
+    assert "task" not in check(text=text).missing_parts
+
+
 # --- Result ----------------------------------------------------------------------------
 
 
