@@ -131,6 +131,29 @@ def guess_principle(question: str, principles: Iterable[object]) -> object | Non
     return best
 
 
+def principle_points(
+    story_stems: Sequence[str], principle: object | None, weight: str | None
+) -> tuple[float, list[str]]:
+    """How well a story shows a principle: its mapping (primary beats secondary) and the
+    principle's signal cues it contains, with the reasons."""
+    points, reasons = 0.0, []
+    name = getattr(principle, "name", "")
+    if weight:
+        points += POINTS_PRIMARY if weight == "primary" else POINTS_SECONDARY
+        reasons.append(f"Mapped to {name} ({weight})")
+    found = _cues_found(story_stems, list(getattr(principle, "keywords", []) or []))
+    if found:
+        points += min(MAX_CUE_POINTS, POINTS_PER_CUE * len(found))
+        quoted = ", ".join(f"“{cue}”" for cue in found[:4])
+        reasons.append(f"Shows {name} signals: {quoted}")
+    return points, reasons
+
+
+def score_points(score: int | None) -> float:
+    """What the stored STAR score adds, so a polished story wins a tie."""
+    return 0.0 if score is None else MAX_SCORE_POINTS * score / 100
+
+
 def rank_stories(
     question: str,
     principle: object | None,
@@ -141,21 +164,10 @@ def rank_stories(
 ) -> list[Match]:
     """Rank stories for a question; ``weights`` maps story pk -> weight for ``principle``."""
     question_words = content_words(question)
-    cues = list(getattr(principle, "keywords", []) or [])
-    name = getattr(principle, "name", "")
     matches = []
     for story in stories:
         story_stems = stems(f"{story.title} {story.text}")
-        points, reasons = 0.0, []
-        weight = weights.get(story.pk)
-        if weight:
-            points += POINTS_PRIMARY if weight == "primary" else POINTS_SECONDARY
-            reasons.append(f"Mapped to {name} ({weight})")
-        found = _cues_found(story_stems, cues)
-        if found:
-            points += min(MAX_CUE_POINTS, POINTS_PER_CUE * len(found))
-            quoted = ", ".join(f"“{cue}”" for cue in found[:4])
-            reasons.append(f"Shows {name} signals: {quoted}")
+        points, reasons = principle_points(story_stems, principle, weights.get(story.pk))
         shared = sorted(question_words[key] for key in question_words.keys() & set(story_stems))
         if shared:
             points += min(MAX_OVERLAP_POINTS, POINTS_PER_SHARED_WORD * len(shared))
@@ -163,7 +175,7 @@ def rank_stories(
         if points < MIN_POINTS:
             continue
         if story.score is not None:
-            points += MAX_SCORE_POINTS * story.score / 100
+            points += score_points(story.score)
             reasons.append(f"STAR score {story.score}")
         matches.append(Match(story, round(points, 2), reasons))
     matches.sort(key=lambda m: (-m.points, m.story.title.lower(), m.story.pk))

@@ -10,8 +10,9 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from coach.models import FollowUp, FollowUpJob
+from coach.models import FollowUp, FollowUpJob, Rating
 from planning import selectors as planning_selectors
+from planning.practice_state import PracticeState
 from practice.models import PracticeRound, ReviewItem
 from practice.picker import least_recently_practised, pick_question, weakest_principle
 from principles.models import Principle, Question
@@ -174,3 +175,31 @@ def progress(*, user, weeks: int = PROGRESS_WEEKS) -> list[Week]:
         Week(start, len(ratings), round(sum(ratings) / len(ratings), 1) if ratings else None)
         for start, ratings in buckets.items()
     ]
+
+
+def planning_practice_state(*, user) -> PracticeState:
+    """What the loop planner reads of practice (two queries): per story, the follow-ups
+    marked shaky, on the story's page or in a round on it, newest first, and when it
+    was last practised."""
+    rows = (
+        FollowUp.objects.filter(
+            Q(story__owner=user) | Q(job__practice_rounds__user=user), rating=Rating.SHAKY
+        )
+        .order_by("-job__created_at", "position")
+        .values_list("story_id", "job__practice_rounds__story_id", "question")
+    )
+    shaky: dict[int, dict[str, None]] = {}
+    for story_id, round_story_id, question in rows:
+        story = story_id or round_story_id
+        if story:
+            shaky.setdefault(story, {})[question] = None
+    last = dict(
+        PracticeRound.objects.filter(user=user, story__isnull=False)
+        .values("story_id")
+        .annotate(at=Max("created_at"))
+        .values_list("story_id", "at")
+    )
+    return PracticeState(
+        shaky={story: tuple(questions) for story, questions in shaky.items()},
+        last_practised=last,
+    )

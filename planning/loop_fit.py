@@ -1,0 +1,136 @@
+"""How well each story fits each principle of a loop: the numbers the planner maximises.
+
+A story's fit for a principle adds (constants below, the matcher's own points reused):
+- the mapping, primary beating secondary, and the principle's signal cues found in the
+  story (``matcher.principle_points``); a story with neither cannot serve the principle;
+  one with cues but no mapping is a *stretch* and counts half of them;
+- the stored STAR score (``matcher.score_points``) and a step for its band;
+- recency: a story from this month gets the most, one older than the checker's age
+  limit (``STORY_MAX_AGE_DAYS``) none;
+- practice: each follow-up marked shaky takes points off, up to a cap.
+
+Pure computation over rows already fetched, so a page's query count does not grow
+with the bank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from planning.matcher import MIN_POINTS, principle_points, score_points, stems
+from planning.practice_state import PracticeState
+from stories.star.bands import NEEDS_WORK, READY, SOLID, band_for
+from stories.star.thresholds import STORY_MAX_AGE_DAYS
+
+#: Points for the story's band, on top of its score.
+BAND_POINTS = {READY.key: 1.0, SOLID.key: 0.5, NEEDS_WORK.key: 0.0}
+#: Points for a story from this month, falling to 0 at the age limit.
+MAX_RECENCY_POINTS = 1.0
+#: Points off per follow-up marked shaky, and the most taken off.
+POINTS_PER_SHAKY = 0.75
+MAX_SHAKY_PENALTY = 2.25
+#: A stretch (cues, no mapping) counts this share of its cue points: a mapped story wins.
+STRETCH_SHARE = 0.5
+#: A story that can serve a principle keeps at least this fit, so it is still planned.
+MIN_FIT = 0.1
+
+
+@dataclass(frozen=True)
+class FitStory:
+    """What the fit needs of a story."""
+
+    pk: int
+    title: str
+    text: str
+    score: int | None
+    happened_on: dt.date | None
+    weights: Mapping[int, str]  # principle pk -> "primary" / "secondary"
+    parts: Mapping[str, str] = field(default_factory=dict)  # situation, task, ... by name
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A story's fit for one principle, and why."""
+
+    value: float
+    weight: str | None  # None: a stretch (cues, no mapping)
+    reasons: tuple[str, ...]
+
+    @property
+    def stretch(self) -> bool:
+        return self.weight is None
+
+
+def recency_points(happened_on: dt.date | None, today: dt.date) -> float:
+    """Most for a story from this month, none for one past the age limit or undated."""
+    if happened_on is None:
+        return 0.0
+    age = max(0, (today - happened_on).days)
+    return MAX_RECENCY_POINTS * max(0.0, 1 - age / STORY_MAX_AGE_DAYS)
+
+
+def shaky_penalty(shaky: int) -> float:
+    """Points off for follow-ups marked shaky."""
+    return min(MAX_SHAKY_PENALTY, POINTS_PER_SHAKY * shaky)
+
+
+def story_fit(
+    story: FitStory,
+    story_stems: Sequence[str],
+    principle: object,
+    *,
+    shaky: int,
+    today: dt.date,
+) -> Fit | None:
+    """The story's fit for the principle, or None when it cannot serve it."""
+    weight = story.weights.get(getattr(principle, "pk", None))  # type: ignore[arg-type]
+    points, reasons = principle_points(story_stems, principle, weight)
+    if points < MIN_POINTS:
+        return None
+    if weight is None:
+        points *= STRETCH_SHARE
+        reasons.append("A stretch: not mapped to it yet")
+    if story.score is not None:
+        band = band_for(story.score)
+        points += score_points(story.score) + BAND_POINTS[band.key]
+        reasons.append(f"STAR {story.score} ({band.short or band.label})")
+    recency = recency_points(story.happened_on, today)
+    points += recency
+    if story.happened_on is not None and recency == 0:
+        reasons.append("Older than three years")
+    if shaky:
+        points -= shaky_penalty(shaky)
+        reasons.append(f"{shaky} follow-up{'s' if shaky != 1 else ''} marked shaky")
+    return Fit(round(max(MIN_FIT, points), 3), weight, tuple(reasons))
+
+
+def loop_fits(
+    stories: Iterable[FitStory],
+    principles: Sequence[object],
+    *,
+    practice: PracticeState,
+    today: dt.date,
+) -> dict[int, dict[int, Fit]]:
+    """story pk -> {principle pk: fit} for every principle the story can serve."""
+    fits: dict[int, dict[int, Fit]] = {}
+    for story in stories:
+        story_stems = stems(f"{story.title} {story.text}")
+        shaky = practice.shaky_count(story.pk)
+        row = {}
+        for principle in principles:
+            fit = story_fit(story, story_stems, principle, shaky=shaky, today=today)
+            if fit is not None:
+                row[principle.pk] = fit  # type: ignore[attr-defined]
+        if row:
+            fits[story.pk] = row
+    return fits
+
+
+def fit_numbers(fits: Mapping[int, Mapping[int, Fit]]) -> dict[str, dict[str, float]]:
+    """The fits as ``plan_loop`` takes them: string ids, plain numbers."""
+    return {
+        str(story): {str(principle): fit.value for principle, fit in row.items()}
+        for story, row in fits.items()
+    }
