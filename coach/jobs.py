@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from coach.backends import followups
@@ -213,26 +215,45 @@ def answer_as_story(question: str, answer: str) -> StoryInput:
     )
 
 
-def _claim(job_id: int) -> FollowUpJob | None:
-    """Mark the job running for this attempt; None when it is already finished."""
-    with transaction.atomic():
-        job = (
-            FollowUpJob.objects.select_for_update(of=("self",))
-            .select_related("story", "principle")
-            .filter(pk=job_id)
-            .first()
+def lease_owner(node: str | None = None, pid: int | None = None) -> str:
+    """Who holds a job's lease: a worker node (the host by default) and a process id."""
+    return f"{node or socket.gethostname()}:{pid or os.getpid()}"
+
+
+def _claim(job_id: int, owner: str) -> FollowUpJob | None:
+    """Take the job for this attempt; None when someone else holds it or it is finished.
+
+    One conditional UPDATE: the job is free when it is pending, or running under a
+    lease that has expired (a hard time limit after it was taken; no attempt lasts
+    longer). A pool process that dies has its lease given back by its worker
+    (``followup_job_release``), so Celery's prompt redelivery finds the job pending.
+    """
+    now = timezone.now()
+    free = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+    taken = FollowUpJob.objects.filter(free, pk=job_id).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        next_attempt_at=None,
+        lease_owner=owner[:255],
+        lease_expires_at=now + dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    )
+    if not taken:
+        return None
+    return FollowUpJob.objects.select_related("story", "principle").get(pk=job_id)
+
+
+def followup_job_release(*, job_id: int, owner: str) -> bool:
+    """Give back a lease whose process died mid-attempt: the job is pending again, as
+    its message goes back on the queue (True when this owner still held it)."""
+    return bool(
+        FollowUpJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_owner=owner).update(
+            status=JobStatus.PENDING,
+            lease_owner="",
+            lease_expires_at=None,
+            enqueued_at=timezone.now(),
         )
-        if job is None or job.finished:
-            return None
-        busy_since = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        if job.status == JobStatus.RUNNING and job.started_at and job.started_at > busy_since:
-            return None  # another worker is on it; a dead worker's job is older than this
-        job.status = JobStatus.RUNNING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.next_attempt_at = None
-        job.save(update_fields=["status", "attempts", "started_at", "next_attempt_at"])
-        return job
+    )
 
 
 def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
@@ -253,9 +274,10 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
         raise
 
 
-def followup_job_run(*, job_id: int) -> None:
-    """Run one attempt of the job. Raises TransientCoachError when a retry may help."""
-    job = _claim(job_id)
+def followup_job_run(*, job_id: int, owner: str | None = None) -> None:
+    """Run one attempt of the job as ``owner`` (this process by default). Raises
+    TransientCoachError when a retry may help."""
+    job = _claim(job_id, owner or lease_owner())
     if job is None:
         return
     try:
@@ -282,6 +304,7 @@ def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
         job.fallback_reason = fallback_reason[:500]
         job.error = ""
         job.finished_at = timezone.now()
+        job.lease_owner, job.lease_expires_at = "", None
         job.save()
 
 
@@ -309,13 +332,19 @@ def followup_job_fail(*, job_id: int, error: str) -> None:
         job.status = JobStatus.FAILED
         job.error = error[:500]
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
+        job.lease_owner, job.lease_expires_at = "", None
+        job.save(
+            update_fields=["status", "error", "finished_at", "lease_owner", "lease_expires_at"]
+        )
 
 
-def followup_job_retry_later(*, job_id: int, error: str, countdown: float) -> None:
-    """Record a transient failure; the job waits, pending, for its next attempt."""
-    FollowUpJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+def followup_job_retry_later(*, job_id: int, owner: str, error: str, countdown: float) -> None:
+    """Record a transient failure; the job waits, pending, for its next attempt (unless
+    ``owner`` lost the lease meanwhile: then the job is another attempt's)."""
+    FollowUpJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_owner=owner).update(
         status=JobStatus.PENDING,
+        lease_owner="",
+        lease_expires_at=None,
         error=f"{error} Retrying in {countdown:.0f} s."[:500],
         next_attempt_at=timezone.now() + dt.timedelta(seconds=countdown),
     )
@@ -325,9 +354,6 @@ def followup_jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Re-enqueue jobs left pending (the broker was down) and jobs whose worker died."""
     now = now or timezone.now()
     stuck = now - dt.timedelta(seconds=settings.JOB_STUCK_AFTER)
-    running_deadline = now - dt.timedelta(
-        seconds=settings.CELERY_TASK_TIME_LIMIT + settings.JOB_STUCK_AFTER
-    )
     # One consistent pass: both lists are read before anything changes, and a job is
     # queued once even when it is both waiting and dead (a crashed worker's job keeps
     # its old enqueued_at, so once revived it would also match "waiting").
@@ -340,9 +366,12 @@ def followup_jobs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         )
         .values_list("pk", flat=True)
     )
-    dead = FollowUpJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=running_deadline)
+    # Dead: running under a lease that ran out a while ago (its worker died with it).
+    dead = FollowUpJob.objects.filter(status=JobStatus.RUNNING, lease_expires_at__lt=stuck)
     revived = list(dead.values_list("pk", flat=True))
-    dead.filter(pk__in=revived).update(status=JobStatus.PENDING)
+    dead.filter(pk__in=revived).update(
+        status=JobStatus.PENDING, lease_owner="", lease_expires_at=None
+    )
     counts = {"requeued": 0, "recovered": len(revived), "unreachable": 0}
     for job_id in dict.fromkeys([*waiting, *revived]):
         if followup_job_enqueue(job_id=job_id):

@@ -64,6 +64,10 @@ class FollowUpJob(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A running job has one owner at a time: the process running it ("node:pid"), until
+    # the lease expires or that process's worker gives the lease back when it dies.
+    lease_owner = models.CharField(max_length=255, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "stories_followupjob"  # moved from stories with its rows
@@ -76,6 +80,11 @@ class FollowUpJob(models.Model):
             models.CheckConstraint(
                 condition=models.Q(story__isnull=False) | ~models.Q(answer_text=""),
                 name="followupjob_story_or_answer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=JobStatus.RUNNING)
+                | models.Q(lease_expires_at__isnull=False),
+                name="followupjob_running_has_lease",
             ),
         ]
 

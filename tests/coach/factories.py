@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
+from django.conf import settings
+from django.utils import timezone
 
 from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus
 from tests.stories.factories import StoryFactory
@@ -18,6 +22,16 @@ class FollowUpJobFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("story.owner")
     requested_backend = CoachBackend.LLM
     status = JobStatus.PENDING
+    started_at = None
+    #: A running job holds a lease for a hard time limit from when it started.
+    lease_expires_at = factory.LazyAttribute(
+        lambda job: (
+            (job.started_at or timezone.now())
+            + dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+            if job.status == JobStatus.RUNNING
+            else None
+        )
+    )
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

@@ -90,6 +90,19 @@ class WorkerProcess:
             time.sleep(0.1)
         raise AssertionError(f"worker never said {text!r}:\n{self.log_path.read_text()[-3000:]}")
 
+    def pool_processes(self) -> list[int]:
+        """The pids of the worker's pool processes (its children, read from /proc)."""
+        assert self.proc is not None
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended while we looked
+            if int(fields[1]) == self.proc.pid:  # fields[1] is the parent's pid
+                found.append(int(stat.parent.name))
+        return found
+
     def kill(self) -> None:
         """SIGKILL the worker and everything it started: no clean shutdown, no acks."""
         if self.proc and self.proc.poll() is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import pytest
@@ -195,6 +197,37 @@ def test_worker_killed_mid_job_completes_once_after_redelivery(
     assert job.attempts == 2
     assert FollowUp.objects.filter(job=job).count() == len(GOOD)
     assert llm.calls == 2
+
+
+@worker_test
+def test_a_killed_pool_process_s_job_runs_again_at_once_and_once(
+    owner_client, user, dive, llm, settings, fake_llm, private_redis, tmp_path
+):
+    """SIGKILL the prefork pool process in the middle of a job: Celery requeues the
+    message at once (acks_late, reject_on_worker_lost) and that redelivery must run the
+    job, within 15 s and without the sweeper (no beat here), exactly once more
+    (issue #13, bug 2)."""
+    settings.CELERY_BROKER_URL = private_redis["url"]
+    # Under the client's 2 s timeout: only the kill can make this call fail.
+    llm.script(fk.slow(1.5, then=fk.good(GOOD)), fk.good(GOOD))
+    proc = WorkerProcess(
+        broker_url=private_redis["url"], llm_url=fake_llm.base_url, log_path=tmp_path / "w.log"
+    )
+    proc.start(pool="prefork", concurrency=1)
+    try:
+        story = StoryFactory(owner=user)
+        job = start(owner_client, story, dive)
+        wait_until(lambda: llm.calls == 1, timeout=15, interval=0.02)
+        [child] = proc.pool_processes()
+        os.kill(child, signal.SIGKILL)
+        job = wait_until(lambda: finished(job.pk), timeout=15)
+        time.sleep(1)  # a second, unwanted run would have called the fake by now
+    finally:
+        proc.stop()
+    assert "exited prematurely: signal 9" in proc.log_path.read_text()
+    assert job.status == JobStatus.DONE and job.backend_used == "llm"
+    assert (job.attempts, llm.calls) == (2, 2)
+    assert FollowUp.objects.filter(job=job).count() == len(GOOD)
 
 
 @worker_test
