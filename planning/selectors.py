@@ -1,16 +1,23 @@
-"""Reads for planning: the coverage target, the grid's rows and the matcher's stories."""
+"""Reads for planning: the coverage target, the grid's rows, the matcher's stories and
+interview loops with their plans."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 
 from planning.coverage import Grid, build_grid
+from planning.loop_fit import FitStory, loop_fits
+from planning.loop_templates import likely_order
+from planning.loops import Plan, PrincipleInfo, SlotRow, build_plan
 from planning.matcher import StoryText
-from planning.models import CoverageTarget
+from planning.models import CoverageTarget, Loop, LoopPin, LoopSlot
+from planning.practice_state import PracticeState, practice_state
 from principles.models import Principle, PrincipleSet
 from principles.selectors import principles_visible_to, set_get
 from stories.models import Story, StoryPrinciple
@@ -135,3 +142,222 @@ def weights_for(*, user, principle: Principle | None) -> dict[int, str]:
             principle=principle, story__owner=user, story__archived_at__isnull=True
         ).values_list("story_id", "weight")
     )
+
+
+# --- interview loops -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoopSummary:
+    """A loop in the list: the loop and how many interviewers it has."""
+
+    loop: Loop
+    slots: int
+
+
+def loop_list(*, user) -> list[LoopSummary]:
+    """The user's loops, newest first, with their interviewer counts (one query)."""
+    loops = (
+        Loop.objects.filter(owner=user)
+        .select_related("principle_set")
+        .annotate(slot_count=Count("slots"))
+    )
+    return [LoopSummary(loop, loop.slot_count) for loop in loops]  # type: ignore[attr-defined]
+
+
+def loop_get(*, user, pk: int) -> Loop:
+    """One of the user's loops, or 404 (another user's loop does not exist for them)."""
+    return get_object_or_404(Loop.objects.select_related("principle_set"), pk=pk, owner=user)
+
+
+def slot_get(*, user, loop_pk: int, pk: int) -> LoopSlot:
+    """An interviewer of one of the user's loops, or 404."""
+    return get_object_or_404(
+        LoopSlot.objects.select_related("loop"), pk=pk, loop_id=loop_pk, loop__owner=user
+    )
+
+
+def _principles_by_set(set_ids: list[int]) -> dict[int, list[PrincipleInfo]]:
+    """Per set, its principles most likely asked first (one query)."""
+    rows = list(
+        Principle.objects.filter(principle_set_id__in=set_ids)
+        .annotate(asked=Count("questions"))
+        .order_by("principle_set_id", "position", "name")
+        .values_list(
+            "principle_set_id", "principle_set__slug", "pk", "name", "slug", "keywords", "asked"
+        )
+    )
+    grouped: dict[int, list[tuple[PrincipleInfo, int, str]]] = {}
+    for set_id, set_slug, pk, name, slug, keywords, asked in rows:
+        found = grouped.setdefault(set_id, [])
+        found.append(
+            (PrincipleInfo(pk, name, slug, tuple(keywords or ()), len(found)), asked, set_slug)
+        )
+    result = {}
+    for set_id, found in grouped.items():
+        ordered = likely_order(
+            found, set_slug=found[0][2], slug_of=lambda f: f[0].slug, questions_of=lambda f: f[1]
+        )
+        result[set_id] = [info for info, _, _ in ordered]
+    return result
+
+
+def loop_principles(*, loop: Loop) -> list[PrincipleInfo]:
+    """The loop's set's principles, most likely asked first (one query)."""
+    return _principles_by_set([loop.principle_set_id]).get(loop.principle_set_id, [])
+
+
+def _slots_by_loop(loop_ids: list[int]) -> dict[int, list[SlotRow]]:
+    """Per loop, its interviewers with their principles (two queries)."""
+    chosen: dict[int, list[int]] = {}
+    for slot_pk, principle_pk in LoopSlot.principles.through.objects.filter(
+        loopslot__loop_id__in=loop_ids
+    ).values_list("loopslot_id", "principle_id"):
+        chosen.setdefault(slot_pk, []).append(principle_pk)
+    slots: dict[int, list[SlotRow]] = {pk: [] for pk in loop_ids}
+    for loop_id, pk, label, position, unknown, count in LoopSlot.objects.filter(
+        loop_id__in=loop_ids
+    ).values_list("loop_id", "pk", "label", "order", "unknown", "unknown_count"):
+        principles = None if unknown else tuple(chosen.get(pk, []))
+        slots[loop_id].append(SlotRow(pk, label, position, principles, count))
+    return slots
+
+
+def _in_set_order(slots: list[SlotRow], principles: list[PrincipleInfo]) -> list[SlotRow]:
+    rank = {p.pk: p.position for p in principles}
+    return [
+        slot
+        if slot.principles is None
+        else SlotRow(
+            slot.pk,
+            slot.label,
+            slot.order,
+            tuple(sorted(slot.principles, key=lambda pk: rank.get(pk, pk))),
+            slot.unknown_count,
+        )
+        for slot in slots
+    ]
+
+
+def loop_slots(*, loop: Loop, principles: list[PrincipleInfo]) -> list[SlotRow]:
+    """The loop's interviewers, each one's principles in the set's order (two queries)."""
+    return _in_set_order(_slots_by_loop([loop.pk])[loop.pk], principles)
+
+
+def _pins_by_loop(loop_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
+    pins: dict[int, dict[tuple[int, int], int]] = {pk: {} for pk in loop_ids}
+    for loop_id, slot_pk, principle_pk, story_pk in LoopPin.objects.filter(
+        loop_id__in=loop_ids
+    ).values_list("loop_id", "slot_id", "principle_id", "story_id"):
+        pins[loop_id][(slot_pk, principle_pk)] = story_pk
+    return pins
+
+
+def loop_fit_stories(*, user, set_ids: list[int]) -> dict[int, FitStory]:
+    """The user's active stories with their mappings in these sets (two queries)."""
+    rows = (
+        Story.objects.owned_by(user)
+        .active()
+        .values_list("pk", "title", *PART_NAMES, "star_score", "happened_on")
+    )
+    weights: dict[int, dict[int, str]] = {}
+    for story_pk, principle_pk, weight in StoryPrinciple.objects.filter(
+        story__owner=user,
+        story__archived_at__isnull=True,
+        principle__principle_set_id__in=set_ids,
+    ).values_list("story_id", "principle_id", "weight"):
+        weights.setdefault(story_pk, {})[principle_pk] = weight
+    stories = {}
+    for pk, title, *parts, score, happened_on in rows:
+        named = dict(zip(PART_NAMES, parts, strict=True))
+        stories[pk] = FitStory(
+            pk, title, " ".join(parts), score, happened_on, weights.get(pk, {}), named
+        )
+    return stories
+
+
+@dataclass(frozen=True)
+class LoopPage:
+    """All a loop's plan page (or one-pager) shows."""
+
+    loop: Loop
+    plan: Plan
+    principles: list[PrincipleInfo]
+    stories: dict[int, FitStory]
+    practice: PracticeState
+
+
+def _plans(*, user, loops: list[Loop], today: dt.date) -> list[LoopPage]:
+    """Each loop solved around its pins, in a fixed number of queries (eight) whatever
+    the number of loops or stories."""
+    if not loops:
+        return []
+    loop_ids = [loop.pk for loop in loops]
+    set_ids = sorted({loop.principle_set_id for loop in loops})
+    principles = _principles_by_set(set_ids)
+    slots = _slots_by_loop(loop_ids)
+    pins = _pins_by_loop(loop_ids)
+    stories = loop_fit_stories(user=user, set_ids=set_ids)
+    practice = practice_state(user=user)
+    pages = []
+    fits_by_set = {}
+    for loop in loops:
+        ordered = principles.get(loop.principle_set_id, [])
+        if loop.principle_set_id not in fits_by_set:
+            fits_by_set[loop.principle_set_id] = loop_fits(
+                stories.values(), ordered, practice=practice, today=today
+            )
+        plan = build_plan(
+            _in_set_order(slots[loop.pk], ordered),
+            ordered,
+            stories,
+            fits_by_set[loop.principle_set_id],
+            pins[loop.pk],
+        )
+        pages.append(LoopPage(loop, plan, ordered, stories, practice))
+    return pages
+
+
+def loop_plan(*, user, loop: Loop, today: dt.date) -> LoopPage:
+    """The loop solved around its pins, in a fixed number of queries whatever the bank."""
+    return _plans(user=user, loops=[loop], today=today)[0]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Where a story is planned: a loop, an interviewer, a principle."""
+
+    loop: Loop
+    slot: str
+    principle: str
+
+
+@dataclass(frozen=True)
+class StoryUsage:
+    """Where a story is planned in open loops, and when it was last told in a real one."""
+
+    planned: list[Planned]
+    last_told: dt.date | None
+    open_loops: int
+    warnings: list[str]  # the plans lean on it: the only story for several principles
+
+
+def story_usage(*, user, story_id: int, today: dt.date) -> StoryUsage:
+    """Every open loop solved (fixed queries), where this story is a primary, and the
+    last done loop it was told in (a done loop keeps its plan as pins)."""
+    open_loops = list(
+        Loop.objects.filter(owner=user, done_on__isnull=True).select_related("principle_set")
+    )
+    planned, warnings = [], []
+    for page in _plans(user=user, loops=open_loops, today=today):
+        for note in page.plan.notes:
+            if note.kind == "leaned" and note.story_pk == story_id and note.text not in warnings:
+                warnings.append(note.text)
+        for slot in page.plan.slots:
+            for cell in slot.cells:
+                if cell.primary is not None and cell.primary.pk == story_id:
+                    planned.append(Planned(page.loop, slot.label, cell.principle.name))
+    last = Loop.objects.filter(
+        owner=user, pins__story_id=story_id, done_on__isnull=False
+    ).aggregate(last=Max("done_on"))["last"]
+    return StoryUsage(planned, last, len(open_loops), warnings)

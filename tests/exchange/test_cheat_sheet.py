@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange.cheatsheet import gist, key_numbers
 from principles.models import Principle
 from stories.services import story_set_principles
+from stories.summary import gist, key_numbers
 from tests.stories.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db

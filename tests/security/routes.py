@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coach.jobs import followup_job_start
 from coach.models import FollowUp, FollowUpJob
-from planning.models import CoverageTarget
+from planning.models import CoverageTarget, Loop, LoopPin, LoopSlot
+from planning.services import loop_create, pin_set, slot_add
 from practice.models import PracticeRound, ReviewItem
 from practice.selectors import round_followups
 from practice.services import round_ask_followups, round_start, round_submit_answer
@@ -28,7 +29,7 @@ from tests.stories.factories import StoryFactory
 #: Everything a user owns; a snapshot of these tables shows whether a request changed anything.
 OWNED_MODELS = (
     Story, StoryRevision, StoryPrinciple, FollowUpJob, FollowUp, PracticeRound,
-    ReviewItem, PrincipleSet, Principle, Question, CoverageTarget,
+    ReviewItem, PrincipleSet, Principle, Question, CoverageTarget, Loop, LoopSlot, LoopPin,
 )  # fmt: skip
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, staff only and tested by Django.
 
@@ -105,6 +106,9 @@ def owned_objects(
         story=story,
     )
     round_ask_followups(practice_round=practice_round, backend="rules")
+    loop = loop_create(user=user, name=f"{name} loop", date=None, principle_set=custom)
+    slot = slot_add(loop=loop, label=f"{name} interviewer", principles=[principle])
+    pin_set(slot=slot, principle=principle, story=story)
     return {
         ("stories", "pk"): story.pk,
         ("stories", "revision_pk"): story.revisions.get().pk,
@@ -117,6 +121,8 @@ def owned_objects(
         ("principles", "set_slug"): custom.slug,
         ("principles", "principle_slug"): principle.slug,
         ("questions", "pk"): principle.questions.get().pk,
+        ("loops", "pk"): loop.pk,
+        ("loops", "slot_pk"): slot.pk,
     }
 
 

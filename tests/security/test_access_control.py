@@ -25,6 +25,7 @@ def test_the_generated_list_holds_every_kind_of_object():
         "coach:followup_job", "coach:followup_answer", "practice:round", "practice:answer",
         "practice:followup", "principles:set_detail", "principles:set_edit",
         "principles:set_delete", "principles:principle_edit", "questions:detail",
+        "loops:detail", "loops:pin", "loops:sheet", "loops:slot_update",
     } <= names  # fmt: skip
     assert not any(str(route).startswith("admin:") for route in all_routes())
 
