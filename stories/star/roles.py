@@ -62,6 +62,7 @@ for _kind, _phrases in (
     ("modal", lx.PREDICTION_MODALS),
     ("forecast", lx.FORECAST_PHRASES),
     ("career", lx.CAREER_CLAIM_PHRASES),
+    ("evaluation", lx.EVALUATION_MARKERS),
 ):
     for _phrase in _phrases:
         _KINDS.setdefault(_phrase, set()).add(_kind)
@@ -129,6 +130,11 @@ _TOOK_BEFORE_RE = re.compile(
 )
 # Right after a duration: it is compared ("three weeks less", "two days fewer than").
 _LESS_AFTER_RE = re.compile(r"[ \t]+(?:less|fewer|shorter|longer|more|instead|rather|down|up)\b")
+_THAT_BEFORE_RE = re.compile(r"(?<![a-z])that[ \t]+$")
+# Figures said as "N before, M after" (notes): how far apart the words may stand.
+_BEFORE_AFTER_REACH = 24
+_BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
+_AFTER_WORD_RE = re.compile(r"[^\n]{0,16}?(?<![a-z])after(?![a-z])")
 # The one or two words after a count: what it counts.
 _TWO_WORDS_AFTER_RE = re.compile(r"[ \t]+([a-z-]+)(?:[ \t]+([a-z]+))?")
 _DIRECTION_REACH = 32  # characters after "up"/"down" in which its figure must start
@@ -302,7 +308,7 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     ]
     for before, after in pairwise(quantities):
         gap = COMPARISON_GAP_RE.match(low, before.end, after.start)
-        if gap is not None and gap.end() == after.start:
+        if (gap is not None and gap.end() == after.start) or _before_and_after(low, before, after):
             comparisons.append(before.end)
     comparisons.sort()
     return _Scan(
@@ -318,6 +324,20 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         comparisons,
         [subjects[end] for end in subject_ends],
         subject_ends,
+    )
+
+
+def _before_and_after(low: str, first: Quantity, second: Quantity) -> bool:
+    """Two figures said as before and after, on one line: "~1,100/wk before, ~350/wk
+    after", "before: 40 min, after: 5 min"."""
+    between = low[first.end : second.start]
+    if "\n" in between or len(between) > _BEFORE_AFTER_REACH:
+        return False
+    ahead = low[max(0, first.start - _BEFORE_AFTER_REACH) : first.start]
+    behind = low[second.end : second.end + _BEFORE_AFTER_REACH]
+    return bool(
+        (_BEFORE_WORD_RE.search(between) and _AFTER_WORD_RE.match(behind))
+        or (_BEFORE_WORD_RE.search(ahead.rsplit("\n", 1)[-1]) and _AFTER_WORD_RE.search(between))
     )
 
 
@@ -468,7 +488,16 @@ def _classify(
         # payments fell 90%").
         after = first.end("word")
         describes = not actor and any(s >= after and "verb" in k for s, _, k in clause_hits)
-        if _is_action_verb(word) and not describes and (actor or word not in lx.OUTCOME_VERBS):
+        # "and that saved $40k a year": "that" is the subject of an outcome verb
+        thing_did = word in lx.OUTCOME_VERBS and _THAT_BEFORE_RE.search(
+            low, max(start, first.start("word") - 6), first.start("word")
+        )
+        if (
+            _is_action_verb(word)
+            and not describes
+            and not thing_did
+            and (actor or word not in lx.OUTCOME_VERBS)
+        ):
             acted.add(first.start("word"))
             if actor in ("i", ""):
                 i_actions += 1
@@ -520,6 +549,7 @@ def _classify(
                 and not kinds & _MEASURING_KINDS
                 and not goal_met
             ),
+            evaluation="evaluation" in kinds,
         )
         if quantity
         else ()
@@ -612,18 +642,22 @@ def _role(
     return "context", False
 
 
-def _sizes_only(scan: _Scan, start: int, end: int, *, completion_only: bool) -> tuple[int, ...]:
+def _sizes_only(
+    scan: _Scan, start: int, end: int, *, completion_only: bool, evaluation: bool
+) -> tuple[int, ...]:
     """Where the clause's quantities only size what was done, not how much it changed:
     counts of places a rollout reached ("now live in five cities"), and, in a clause
     that only says something was done, its counts and durations ("went live on three
-    wards", "shipped it in six weeks"; not "three weeks early")."""
+    wards", "shipped it in six weeks"; not "three weeks early"); every figure of a
+    model's offline evaluation ("an AUC of 0.86 on a held-out year")."""
     lo = bisect_left(scan.q_starts, start)
     hi = bisect_left(scan.q_starts, end, lo)
     low = scan.low
     return tuple(
         q.start
         for q in scan.quantities[lo:hi]
-        if (q.kind == "count" and _counts_places(low, q.end, end))
+        if evaluation
+        or (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
         or (q.kind == "duration" and _lasts_the_work(scan, q, end))
     )

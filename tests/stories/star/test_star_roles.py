@@ -441,6 +441,15 @@ SETUP = {
             False,
         ),
         ("Month-end close took two days instead of five.", True),
+        # a model's offline evaluation is evidence for the work, not its outcome
+        ("The model reached an AUC of 0.86 on a held-out year, against 0.61 before.", False),
+        ("It beat the rules engine by 12% in backtests.", False),
+        # a figure that came out of it, or still holds
+        ("The renewal came in at $260,000 a year instead of $410,000.", True),
+        ("Even after the commitment we're saving roughly $130,000 a year.", True),
+        ("- WISMO tickets: ~1,100/wk before, ~350/wk after", True),
+        ("So they dropped the banner, and that saved forty thousand dollars a year.", True),
+        ("It should save about 200 hours a year once it's live.", False),
         # "up" is a direction of change only with its figure right after it
         ("After that I wrote it up for our other two plants.", False),
         ("Night-shift rejects went down by about 30% within a month.", True),
