@@ -115,6 +115,7 @@ def test_a_goal_folded_into_the_situation_counts_as_the_task() -> None:
         ("me = support lead, VP: backlog < 200 before Sept 15", True),
         ("asked by ops director to pilot route optimisation in 1 depot", True),
         ("team OKR = AOV +3% by Q4", True),
+        ("superintendent's office wanted 1 view of chronic absence, I was the analyst", True),
         ("It was my account, so I owned keeping them.", True),
         ("Cut SaaS costs.", True),
         # a typed Task that is only the scene, a step, or nothing at all
@@ -137,6 +138,8 @@ def test_a_typed_task_is_present_when_it_says_what_the_work_had_to_do(
         "my tech lead handed it to me and said get p95 under two hundred",
         "it was my week on call, so the escalation was mine",
         "my lead gave me two sprints to fix it before the code freeze",
+        "my manager said your job this quarter is getting quote abandonment down",
+        "we were asked by the ceo to launch scheduled deliveries before christmas",
     ],
 )
 def test_an_assignment_said_in_passing_is_the_task(said: str) -> None:
