@@ -89,13 +89,14 @@ def story_fit(
     points, reasons = principle_points(story_stems, principle, weight)
     if points < MIN_POINTS:
         return None
+    if weight:
+        reasons = reasons[1:]  # "Mapped to ...": the page shows the mapping itself
     if weight is None:
         points *= STRETCH_SHARE
         reasons.append("A stretch: not mapped to it yet")
     if story.score is not None:
         band = band_for(story.score)
         points += score_points(story.score) + BAND_POINTS[band.key]
-        reasons.append(f"STAR {story.score} ({band.short or band.label})")
     recency = recency_points(story.happened_on, today)
     points += recency
     if story.happened_on is not None and recency == 0:

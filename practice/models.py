@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 
 from coach.models import FollowUpJob
+from planning.models import SLOT_LABEL_MAX, Loop
 from principles.models import Principle, Question
 from stories.models import PART_MAX, Story
 
@@ -21,6 +22,26 @@ class RoundStatus(models.TextChoices):
     ANSWERING = "answering", "Answering"
     FOLLOWUPS = "followups", "Follow-ups"
     DONE = "done", "Done"
+
+
+class MockLoop(models.Model):
+    """A rehearsal of an interview loop: one round per interviewer, each on a principle
+    that interviewer probes and the story planned for it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mock_loops"
+    )
+    loop = models.ForeignKey(
+        Loop, null=True, blank=True, on_delete=models.SET_NULL, related_name="mock_loops"
+    )
+    name = models.CharField(max_length=120)  # the loop's name when it was rehearsed
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PracticeRound(models.Model):
@@ -57,6 +78,11 @@ class PracticeRound(models.Model):
     followup_jobs = models.ManyToManyField(
         FollowUpJob, blank=True, related_name="practice_rounds"
     )  # the coach's jobs on this answer, oldest first by their own order
+    mock_loop = models.ForeignKey(
+        MockLoop, null=True, blank=True, on_delete=models.CASCADE, related_name="rounds"
+    )
+    mock_interviewer = models.CharField(max_length=SLOT_LABEL_MAX, blank=True)
+    mock_position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

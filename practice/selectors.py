@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from coach.models import FollowUp, FollowUpJob, Rating
 from planning import selectors as planning_selectors
+from planning.models import Loop
 from planning.practice_state import PracticeState
-from practice.models import PracticeRound, ReviewItem
+from practice.models import MockLoop, PracticeRound, ReviewItem
 from practice.picker import least_recently_practised, pick_question, weakest_principle
 from principles.models import Principle, Question
 from principles.selectors import user_principles_for_matching
@@ -202,4 +203,67 @@ def planning_practice_state(*, user) -> PracticeState:
     return PracticeState(
         shaky={story: tuple(questions) for story, questions in shaky.items()},
         last_practised=last,
+    )
+
+
+@dataclass(frozen=True)
+class MockStep:
+    """One interviewer's round in a mock loop: the principle, the planned story and a
+    bank question not yet asked."""
+
+    interviewer: str
+    principle_id: int
+    story_id: int | None
+    question: Question | None
+
+
+def mock_loop_steps(*, user, loop: Loop, today: dt.date) -> list[MockStep]:
+    """A round per interviewer: of the principles it probes, the one whose planned story
+    was practised longest ago (never first), and a bank question of that principle the
+    user has not had yet (else the one asked longest ago), none twice in the mock."""
+    page = planning_selectors.loop_plan(user=user, loop=loop, today=today)
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    chosen = []
+    for slot in page.plan.slots:
+        if not slot.cells:
+            continue
+        planned = [cell for cell in slot.cells if cell.primary is not None] or slot.cells
+        cell = min(
+            planned,
+            key=lambda c: (
+                page.practice.last_practised.get(c.primary.pk, never) if c.primary else never
+            ),
+        )
+        chosen.append((slot.label, cell.principle.pk, cell.primary.pk if cell.primary else None))
+    principle_ids = sorted({principle_id for _, principle_id, _ in chosen})
+    questions: dict[int, list[Question]] = {pk: [] for pk in principle_ids}
+    for question in Question.objects.filter(principle_id__in=principle_ids).order_by(
+        "principle_id", "position", "id"
+    ):
+        questions[question.principle_id].append(question)
+    asked = dict(
+        PracticeRound.objects.filter(user=user, question__principle_id__in=principle_ids)
+        .values("question_id")
+        .annotate(at=Max("created_at"))
+        .values_list("question_id", "at")
+    )
+    steps, taken = [], set()
+    for label, principle_id, story_id in chosen:
+        left = [q for q in questions[principle_id] if q.pk not in taken]
+        question = pick_question(left, asked)
+        if question is not None:
+            taken.add(question.pk)
+        steps.append(MockStep(label, principle_id, story_id, question))
+    return steps
+
+
+def mock_loop_get(*, user, pk: int) -> MockLoop:
+    """One of the user's mock loops, or 404."""
+    return get_object_or_404(MockLoop, pk=pk, user=user)
+
+
+def mock_loop_rounds(*, mock_loop: MockLoop) -> list[PracticeRound]:
+    """The mock loop's rounds in interviewer order (one query)."""
+    return list(
+        mock_loop.rounds.select_related("principle", "story").order_by("mock_position", "id")
     )

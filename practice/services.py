@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from coach.jobs import AnswerSubject, followup_job_start
 from coach.models import FollowUp, FollowUpJob, Rating
 from practice import scheduling, selectors
-from practice.models import PracticeRound, ReviewItem, RoundStatus
+from practice.models import MockLoop, PracticeRound, ReviewItem, RoundStatus
 from principles.models import Principle, Question
 from stories.models import Story
 from stories.scoring import heard, key_flags
@@ -18,6 +19,9 @@ from stories.star import check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from planning.models import Loop
+    from practice.selectors import MockStep
 
 
 def round_start(
@@ -121,3 +125,37 @@ def review_item_record(
     item.box, item.due_on, item.last_practised_at = box, due, now
     item.save(update_fields=["box", "due_on", "last_practised_at"])
     return item
+
+
+@transaction.atomic
+def mock_loop_start(
+    *, user: User, loop: Loop, steps: Sequence[MockStep], target_seconds: int
+) -> MockLoop:
+    """Rehearse a loop: a round per interviewer, each on its step's principle and
+    question, with the planned story already chosen (finishing a round moves that
+    (story, principle) pair in the review schedule)."""
+    if loop.owner_id != user.pk:
+        raise ValueError("Rehearse one of your own loops.")
+    if not steps:
+        raise ValueError("The loop has no interviewer with a principle to practise.")
+    mock = MockLoop.objects.create(user=user, loop=loop, name=loop.name)
+    principles = {p.pk: p for p in Principle.objects.filter(pk__in=[s.principle_id for s in steps])}
+    stories = {
+        s.pk: s
+        for s in Story.objects.filter(owner=user, pk__in=[s.story_id for s in steps if s.story_id])
+    }
+    for position, step in enumerate(steps):
+        practice_round = round_start(
+            user=user,
+            principle=principles[step.principle_id],
+            question=step.question,
+            target_seconds=target_seconds,
+        )
+        practice_round.mock_loop = mock
+        practice_round.mock_interviewer = step.interviewer
+        practice_round.mock_position = position
+        practice_round.story = stories.get(step.story_id) if step.story_id else None
+        practice_round.save(
+            update_fields=["mock_loop", "mock_interviewer", "mock_position", "story"]
+        )
+    return mock

@@ -17,4 +17,6 @@ urlpatterns = [
     path("rounds/<int:pk>/finish/", views.round_finish, name="finish"),
     path("rounds/<int:pk>/offline-coach/", views.round_rules, name="rules"),
     path("rounds/<int:pk>/followups/<int:followup_pk>/", views.round_followup, name="followup"),
+    path("loops/<int:loop_pk>/rehearse/", views.mock_loop_start, name="mock_loop_start"),
+    path("mock-loops/<int:mock_pk>/", views.mock_loop_detail, name="mock_loop"),
 ]

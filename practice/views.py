@@ -15,16 +15,25 @@ from coach.models import CoachBackend, FollowUp
 from common.http import load_then_allow, parse_id
 from planning import selectors as planning_selectors
 from planning.matcher import rank_stories
+from planning.models import Loop
 from practice import scheduling, selectors, services
 from practice.charts import progress_chart
 from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
-from practice.models import PracticeRound, RoundStatus
+from practice.models import MockLoop, PracticeRound, RoundStatus
 from principles import selectors as principle_selectors
 from stories.models import Story
 
 
 def _own_round(request: HttpRequest, pk: int) -> PracticeRound:
     return selectors.round_get(user=request.user, pk=pk)
+
+
+def _own_loop(request: HttpRequest, loop_pk: int) -> Loop:
+    return planning_selectors.loop_get(user=request.user, pk=loop_pk)
+
+
+def _own_mock(request: HttpRequest, mock_pk: int) -> MockLoop:
+    return selectors.mock_loop_get(user=request.user, pk=mock_pk)
 
 
 @dataclass(frozen=True)
@@ -90,12 +99,19 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 
 
 def _story_matches(request: HttpRequest, practice_round: PracticeRound) -> list:
-    return rank_stories(
+    """The three best stories for the question, and the planned one (a mock loop's)."""
+    matches = rank_stories(
         practice_round.question_text,
         practice_round.principle,
         planning_selectors.story_texts(user=request.user),
         planning_selectors.weights_for(user=request.user, principle=practice_round.principle),
+        top=None,
     )
+    top = matches[:3]
+    planned = practice_round.story_id
+    if planned and all(m.story.pk != planned for m in top):
+        top += [m for m in matches if m.story.pk == planned]
+    return top
 
 
 @load_then_allow(_own_round, "GET")
@@ -111,8 +127,17 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         return render(
             request, "practice/_coach_progress.html", {"round": practice_round, "job": job}
         )
+    mock_rounds = (
+        selectors.mock_loop_rounds(mock_loop=practice_round.mock_loop)
+        if practice_round.mock_loop_id
+        else []
+    )
     context = {
         "round": practice_round,
+        "mock_rounds": mock_rounds,
+        "mock_next": next(
+            (r for r in mock_rounds if r.mock_position > practice_round.mock_position), None
+        ),
         "heard": practice_round.star_heard,
         "followups": followups,
         "current": current,
@@ -220,3 +245,30 @@ def history(request: HttpRequest) -> HttpResponse:
         "story_id": story_id,
     }
     return render(request, "practice/history.html", context)
+
+
+@load_then_allow(_own_loop, "POST")
+def mock_loop_start(request: HttpRequest, loop: Loop) -> HttpResponse:
+    """Rehearse a loop: a round per interviewer on a principle it probes, with the
+    planned story and a question not asked yet; the first round opens."""
+    steps = selectors.mock_loop_steps(user=request.user, loop=loop, today=timezone.localdate())
+    try:
+        mock = services.mock_loop_start(
+            user=request.user, loop=loop, steps=steps, target_seconds=120
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("loops:detail", pk=loop.pk)
+    return redirect("practice:mock_loop", mock_pk=mock.pk)
+
+
+@load_then_allow(_own_mock, "GET")
+def mock_loop_detail(request: HttpRequest, mock: MockLoop) -> HttpResponse:
+    """The mock loop: each interviewer's round, its question, story and how it went."""
+    rounds = selectors.mock_loop_rounds(mock_loop=mock)
+    context = {
+        "mock": mock,
+        "rounds": rounds,
+        "next_round": next((r for r in rounds if r.status != RoundStatus.DONE), None),
+    }
+    return render(request, "practice/mock_loop.html", context)

@@ -17,7 +17,7 @@ from coach.jobs import followup_job_start
 from coach.models import FollowUp, FollowUpJob
 from planning.models import CoverageTarget, Loop, LoopPin, LoopSlot
 from planning.services import loop_create, pin_set, slot_add
-from practice.models import PracticeRound, ReviewItem
+from practice.models import MockLoop, PracticeRound, ReviewItem
 from practice.selectors import round_followups
 from practice.services import round_ask_followups, round_start, round_submit_answer
 from principles.models import Principle, PrincipleSet, Question
@@ -30,6 +30,7 @@ from tests.stories.factories import StoryFactory
 OWNED_MODELS = (
     Story, StoryRevision, StoryPrinciple, FollowUpJob, FollowUp, PracticeRound,
     ReviewItem, PrincipleSet, Principle, Question, CoverageTarget, Loop, LoopSlot, LoopPin,
+    MockLoop,
 )  # fmt: skip
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, staff only and tested by Django.
 
@@ -109,6 +110,7 @@ def owned_objects(
     loop = loop_create(user=user, name=f"{name} loop", date=None, principle_set=custom)
     slot = slot_add(loop=loop, label=f"{name} interviewer", principles=[principle])
     pin_set(slot=slot, principle=principle, story=story)
+    mock = MockLoop.objects.create(user=user, loop=loop, name=loop.name)
     return {
         ("stories", "pk"): story.pk,
         ("stories", "revision_pk"): story.revisions.get().pk,
@@ -123,6 +125,8 @@ def owned_objects(
         ("questions", "pk"): principle.questions.get().pk,
         ("loops", "pk"): loop.pk,
         ("loops", "slot_pk"): slot.pk,
+        ("practice", "loop_pk"): loop.pk,
+        ("practice", "mock_pk"): mock.pk,
     }
 
 
