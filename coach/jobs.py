@@ -141,19 +141,32 @@ def followup_job_enqueue(*, job_id: int) -> bool:
     return True
 
 
+def publish_bound() -> float:
+    """The longest a broker that takes no message can hold a request: a free pooled
+    connection, connecting, then the reply, each bounded by CELERY_PUBLISH_TIMEOUT."""
+    return 3 * settings.CELERY_PUBLISH_TIMEOUT
+
+
 def _publish(job_id: int) -> None:
-    """Send the job's message through a pooled producer for the configured broker."""
+    """Send the job's message through a pooled producer, with the request path's own
+    short socket timeouts and no retry (a frozen broker must not hold the ask)."""
     from kombu import pools
     from kombu.connection import Connection
 
     from coach.tasks import run_followup_job
 
+    step = settings.CELERY_PUBLISH_TIMEOUT
     connection = Connection(  # type: ignore[no-untyped-call]  # kombu is not annotated
         settings.CELERY_BROKER_URL,
-        transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-        connect_timeout=1,
+        transport_options={
+            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "socket_connect_timeout": step,
+            "socket_timeout": step,
+            "max_retries": 0,
+        },
+        connect_timeout=step,
     )
-    with pools.producers[connection].acquire(block=True, timeout=1) as producer:
+    with pools.producers[connection].acquire(block=True, timeout=step) as producer:
         run_followup_job.apply_async(args=[job_id], producer=producer, retry=False)
 
 

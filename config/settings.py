@@ -285,6 +285,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
+# A web request waits at most this long for each step of handing a job to the broker
+# (a free pooled connection, connecting, the broker's reply): a frozen broker costs an
+# ask at most three of these, and the job waits, pending, for the sweeper. The worker's
+# own connection keeps the transport options above.
+CELERY_PUBLISH_TIMEOUT = float(os.environ.get("CELERY_PUBLISH_TIMEOUT", "") or 0.4)
 # The sweeper re-enqueues jobs left pending (broker was down) and recovers jobs whose
 # worker died; a job counts as stuck once it has waited this long.
 JOB_SWEEP_INTERVAL = env_int("JOB_SWEEP_INTERVAL", 30)
