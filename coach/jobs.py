@@ -68,6 +68,16 @@ def backoff_seconds(retries: int) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
 
 
+def as_sentence(text: str) -> str:
+    """A reason as the job page shows it: a capital first letter and a full stop
+    (the LLM module's reasons are lower-case phrases)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def llm_jobs_last_hour(*, user: User) -> int:
     """How many AI-coach jobs the user started in the last hour."""
     since = timezone.now() - dt.timedelta(hours=1)
@@ -343,7 +353,7 @@ def followup_job_fail(*, job_id: int, error: str) -> None:
         if job.finished:
             return
         job.status = JobStatus.FAILED
-        job.error = error[:500]
+        job.error = as_sentence(error)[:500]
         job.finished_at = timezone.now()
         job.lease_owner, job.lease_expires_at = "", None
         job.save(

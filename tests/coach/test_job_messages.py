@@ -1,0 +1,71 @@
+"""What a job tells the user, and when it tries again (issue #13's smaller defects).
+
+The AI coach runs in-process (no broker) against a local fake OpenAI-compatible
+server, through the real ``openai`` client, the job service and the job page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import reverse
+
+from coach.models import FollowUpJob, JobStatus
+from tests.fakes import fake_openai as fk
+from tests.stories.factories import StoryFactory
+
+
+@pytest.fixture(scope="module")
+def fake_server() -> Iterator[fk.FakeOpenAI]:
+    with fk.FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def llm(fake_server, settings) -> fk.FakeOpenAI:
+    """The AI coach pointed at the fake; no broker, so a job runs in the request."""
+    fake_server.reset()
+    settings.LLM_BASE_URL = fake_server.base_url
+    settings.LLM_MODEL = "fake-model"
+    settings.LLM_API_KEY = "sk-test-not-a-real-key"
+    settings.LLM_TIMEOUT = 2.0
+    settings.CELERY_BROKER_URL = ""
+    return fake_server
+
+
+def ask(client, story, django_capture_on_commit_callbacks) -> tuple[FollowUpJob, str]:
+    """Ask the AI coach through the page; the job and the page it leads to."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("coach:followup_start", args=[story.pk]), {"principle": "", "backend": "llm"}
+        )
+    job = FollowUpJob.objects.get(story=story)
+    page = client.get(response["Location"])
+    return job, page.content.decode()
+
+
+def job_page(client, job: FollowUpJob) -> str:
+    return client.get(reverse("coach:followup_job", args=[job.story_id, job.pk])).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reply", "says"),
+    [
+        (fk.status(400, "bad parameter"),
+         "The LLM server refused the request (400): bad parameter."),
+        (fk.status(500, "boom"),
+         "The LLM server had a temporary error (500). Try again in a moment."),
+    ],
+    ids=["400", "500"],
+)  # fmt: skip
+def test_a_failure_reads_as_a_sentence(
+    client, user, llm, reply, says, django_capture_on_commit_callbacks
+):
+    """The reason after "The coach could not answer." starts with a capital letter."""
+    llm.script(reply)
+    client.force_login(user)
+    job, page = ask(client, StoryFactory(owner=user), django_capture_on_commit_callbacks)
+    assert job.status == JobStatus.FAILED
+    assert f"<strong>The coach could not answer.</strong> {says}</p>" in page
