@@ -675,6 +675,22 @@ MONTHS = (
 # Lowercase words before a number that mark a version or a name, not a quantity.
 VERSION_WORDS = frozenset({"version", "release", "v", "python", "java", "node", "ios"})
 TEAM_WORDS = ("team", "group", "squad", "crew", "pod", "department")
+# People counted after "with" ("it took six weeks with three engineers"): who did the work.
+CREW_NOUNS = frozenset(
+    {
+        "engineers",
+        "developers",
+        "devs",
+        "analysts",
+        "designers",
+        "contractors",
+        "testers",
+        "scientists",
+        "ftes",
+        "interns",
+        "teams",
+    }
+)
 CURRENCY_WORDS = ("usd", "eur", "gbp", "dollars", "euros", "pounds")
 
 # --- splitting an undivided answer: cue phrase -> weight, per part ----------------------
@@ -2021,6 +2037,10 @@ FORECAST_PHRASES = (
     "projects a",
     "projects an",
     "projects that",
+    "projects about",
+    "projects around",
+    "projects roughly",
+    "projects up to",
     "projects it",
     "projection",
     "projections",

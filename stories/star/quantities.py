@@ -36,11 +36,19 @@ _PUNCTUATION = ",;:()[]\"'\u201c\u201d\u2018\u2019*"
 _MONTHS = frozenset(month for name in lx.MONTHS for month in (name, name + "."))
 _TEAM_WORDS = frozenset(lx.TEAM_WORDS)
 _CURRENCY_WORDS = frozenset(lx.CURRENCY_WORDS)
+# "staffed with two teams": the people given to the work, not what it achieved.
+_STAFFED_WORDS = frozenset({"staffed", "resourced", "crewed", "manned"})
+# "this half", "the second half of the year": a half-year, not an amount.
+_HALF_PERIOD_BEFORE = frozenset(
+    {"the", "this", "next", "last", "first", "second", "that", "each", "every"}
+)
 _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"})
 _ROUGHLY = r"(?:[ \t]+(?:about|around|roughly|nearly|almost|under|over|just|below|above|~))*"
 _FROM_BEFORE_RE = re.compile(rf"(?<![a-z])from{_ROUGHLY}[ \t]+$")
 _TO_GAP_RE = re.compile(rf"[ \t]+to{_ROUGHLY}[ \t]+")
-_TEAM_TAILS = (" of", *(f" {word}" for word in _APPROXIMATELY))
+# "40 of the 60 sites", "nine out of ten", "1 in 40": a share, one quantity.
+_OF_GAP_RE = re.compile(r"[ \t]+(?:out[ \t]+of|of|in)(?:[ \t]+(?:the|our|all|every))?[ \t]+")
+_TEAM_TAILS = (" of", " with", *(f" {word}" for word in _APPROXIMATELY))
 # The token after a number word decides whether a regex needs to look further.
 _NEXT_TOKEN_RE = re.compile(r"[ \t]*-?[ \t]*([a-z%\u00d7]+)")
 # "twenty and five", "three point one" (dictated decimals) chain into one number.
@@ -80,14 +88,14 @@ _SUFFIX_TOKENS = frozenset(
 
 # Kinds that measure an amount on their own ("30%", "$2M", "2x", "halved", "from 9 to 2"),
 # unlike counts, durations and ranks, which may only size the work.
-AMOUNT_KINDS = frozenset({"percent", "money", "multiplier", "change", "range"})
+AMOUNT_KINDS = frozenset({"percent", "money", "multiplier", "change", "range", "ratio"})
 
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """A measurable quantity: its span in the text and a kind.
 
-    kind is one of percent, money, multiplier, change, range, duration,
+    kind is one of percent, money, multiplier, change, range, ratio, duration,
     count, rank.
     """
 
@@ -152,6 +160,13 @@ def _joined_ranges(text: str, low: str, found: list[Quantity]) -> list[Quantity]
             if before is not None and gap is not None and gap.end() == second.start:
                 start = before.start()
                 joined.append(Quantity(start, second.end, text[start : second.end], "range"))
+                index += 2
+                continue
+            share = _OF_GAP_RE.match(low, first.end, second.start)
+            if share is not None and share.end() == second.start and first.kind == "count":
+                joined.append(
+                    Quantity(first.start, second.end, text[first.start : second.end], "ratio")
+                )
                 index += 2
                 continue
         joined.append(first)
@@ -224,7 +239,12 @@ def _numeric(text: str, low: str, token: re.Match[str]) -> Quantity | None:
     last = previous[-1] if previous else ""
     currency = token.group("cur")
     if kind is None and currency is None:
-        if last in _MONTHS or MONTH_AFTER_RE.match(low, end) or _is_team_size(previous):
+        if (
+            last in _MONTHS
+            or MONTH_AFTER_RE.match(low, end)
+            or _is_team_size(previous)
+            or _is_crew(previous, next_word)
+        ):
             return None  # March 3, 3 March, a team of 6
         if _is_group(low, end):
             return None  # 6 of us
@@ -254,9 +274,18 @@ def _words_before(text: str, start: int) -> list[str]:
 
 
 def _is_team_size(previous: list[str]) -> bool:
-    """ "a team of 6", "a group of about twenty" (given the words before the number)."""
+    """ "a team of 6", "a group of about twenty", "staffed with two teams" (given the
+    words before the number)."""
     words = previous[:-1] if previous and previous[-1] in _APPROXIMATELY else previous
+    if len(words) >= 2 and words[-1] == "with" and words[-2] in _STAFFED_WORDS:
+        return True
     return len(words) >= 2 and words[-1] == "of" and words[-2] in _TEAM_WORDS
+
+
+def _is_crew(previous: list[str], next_word: str | None) -> bool:
+    """ "with three engineers", "with about 4 people": who did the work, not an amount."""
+    words = previous[:-1] if previous and previous[-1] in _APPROXIMATELY else previous
+    return bool(words) and words[-1] == "with" and next_word in lx.CREW_NOUNS
 
 
 def _is_version_or_name(text: str, start: int, number: str) -> bool:
@@ -306,6 +335,10 @@ def _number_word(
             return None, chain_end
         if group != "word":
             end = suffix.end()
+    if not chained and low.startswith("half", start) and end - start == 4:
+        before = _words_before(low, start)
+        if before and before[-1] in _HALF_PERIOD_BEFORE:
+            return None, chain_end  # "for the next half", "by the end of the second half"
     lone_one = not chained and low.startswith("one", start)
     if group in (None, "word"):
         if lone_one:
@@ -323,8 +356,10 @@ def _number_word(
         _words_before(low, start)
     ):
         return None, chain_end  # "a team of six"
-    if qkind == "count" and _is_group(low, end):
-        return None, chain_end  # "the six of us"
+    if qkind == "count" and (
+        _is_group(low, end) or _is_crew(_words_before(low, start), _next_token(low, end))
+    ):
+        return None, chain_end  # "the six of us", "with three engineers"
     return Quantity(start, end, text[start:end], qkind), chain_end
 
 

@@ -131,6 +131,12 @@ _TOOK_BEFORE_RE = re.compile(
 # Right after a duration: it is compared ("three weeks less", "two days fewer than").
 _LESS_AFTER_RE = re.compile(r"[ \t]+(?:less|fewer|shorter|longer|more|instead|rather|down|up)\b")
 _THAT_BEFORE_RE = re.compile(r"(?<![a-z])that[ \t]+$")
+# Right before a percentage: how far a rollout reached ("launched to 100% of sellers").
+_ROLLOUT_BEFORE_RE = re.compile(
+    r"(?<![a-z])(?:launch|roll|ramp|releas|expand|ship|open|exposed|went live)[a-z]*"
+    r"(?:[ \t]+(?:it|them|out|up|back))*[ \t]+(?:to|for)[ \t]+(?:about[ \t]+)?$"
+)
+_APPROXIMATE_WORDS = frozenset({"about", "around", "roughly", "nearly", "almost", "another"})
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -237,12 +243,42 @@ def units(
                 merged[-1] = merged[-1].extended(end)  # plain context: it joins
                 continue
             unit, actor = _classify(scan, start, end, actor, first)
+            if merged and merged[-1].forecast and _continues_forecast(scan, unit, first):
+                unit = _as_forecast(unit)  # "projects 30 fewer outages and €1.1M saved"
             if merged and _joins(merged[-1], unit, low):
                 merged[-1] = _merge(merged[-1], unit)
             else:
                 merged.append(unit)
         found.extend(merged)
     return found
+
+
+def _continues_forecast(scan: _Scan, unit: Unit, first: re.Match[str] | None) -> bool:
+    """Whether ``unit``, right after a forecast, is its next figure ("and around €1.1M
+    saved"): no one acts in it and it opens with the figure."""
+    if unit.role == "lesson" or unit.i_actions or unit.we_actions or first is None:
+        return False
+    word_start = first.start("word")
+    index = bisect_left(scan.q_starts, word_start)
+    if index == len(scan.q_starts):
+        return False
+    figure = scan.q_starts[index]
+    if first.group("word") in _APPROXIMATE_WORDS:
+        return figure <= first.end("word") + 2  # "and around €1.1M saved"
+    return figure - word_start <= 1  # "and €1.1M saved", "and $1.1M"
+
+
+def _as_forecast(unit: Unit) -> Unit:
+    return Unit(
+        unit.start,
+        unit.end,
+        "context",
+        hypothetical=unit.hypothetical,
+        quantity=unit.quantity,
+        forecast=True,
+        i_subjects=unit.i_subjects,
+        we_subjects=unit.we_subjects,
+    )
 
 
 def _scan(low: str, quantities: list[Quantity]) -> _Scan:
@@ -660,6 +696,7 @@ def _sizes_only(
         or (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
         or (q.kind == "duration" and _lasts_the_work(scan, q, end))
+        or (q.kind == "percent" and _ROLLOUT_BEFORE_RE.search(low, max(0, q.start - 32), q.start))
     )
 
 

@@ -314,7 +314,8 @@ def _cue_scores(
     """
     starts = [unit.start for unit in found]
     last_measured = max(
-        (index for index, unit in enumerate(found) if _measures_outcome(unit)), default=-1
+        (index for index, unit in enumerate(found) if _measures_outcome(unit, quantities)),
+        default=-1,
     )
     follow_up = (
         last_measured >= 0
@@ -345,13 +346,14 @@ def _cue_scores(
     return scores
 
 
-def _measures_outcome(unit: Unit) -> bool:
-    """An outcome measured with no one acting in it ("p95 went from 9 min to 90 s")."""
+def _measures_outcome(unit: Unit, quantities: list[Quantity]) -> bool:
+    """An outcome with a measure: with no one acting in it ("p95 went from 9 min to 90 s"),
+    or measured as an amount ("I increased sales by 25%", "we went from 62% to 74%")."""
     return (
         unit.role == "outcome"
         and unit.measured
         and not unit.scope
-        and not (unit.i_actions or unit.we_actions)
+        and (not (unit.i_actions or unit.we_actions) or _measures_a_change(unit, quantities))
     )
 
 

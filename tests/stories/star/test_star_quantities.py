@@ -55,6 +55,9 @@ def kinds(text: str) -> list[str]:
             "from about nine minutes to under ninety seconds",
             "range",
         ),
+        # a share is one quantity
+        ("The study team used it for 40 of the 60 sites.", "40 of the 60", "ratio"),
+        ("Nine out of ten users kept it on.", "Nine out of ten", "ratio"),
         # dictated decimals are one number
         ("revenue per customer up three point one percent", "three point one percent", "percent"),
         ("about two point five million dollars", "two point five million dollars", "money"),
@@ -97,6 +100,10 @@ def test_finds_quantities(text: str, expected: str, kind: str) -> None:
         "Three hours later the page was back.",
         "Support now runs 24/7.",
         "It ranked 1st in the 95th percentile report.",
+        # a half-year and the people given to the work are not amounts
+        "It was staffed with two teams for the next half.",
+        "By the end of the second half the pipeline ran nightly.",
+        "The work was done with three engineers.",
     ],
 )
 def test_false_positives_are_not_quantities(text: str) -> None:

@@ -453,6 +453,12 @@ SETUP = {
         ("- WISMO tickets: ~1,100/wk before, ~350/wk after", True),
         ("So they dropped the banner, and that saved forty thousand dollars a year.", True),
         ("It should save about 200 hours a year once it's live.", False),
+        # the next figure of a forecast is a forecast too
+        (
+            "The business case projects about 30 fewer outages a year and around €1.1M saved "
+            "in callouts.",
+            False,
+        ),
         # "up" is a direction of change only with its figure right after it
         ("After that I wrote it up for our other two plants.", False),
         ("Night-shift rejects went down by about 30% within a month.", True),

@@ -198,3 +198,12 @@ def test_a_claim_about_a_whole_career_is_no_story() -> None:
     report = check(text=answer)
     assert report.missing_parts == ["situation", "task", "action", "result"]
     assert not report.quantified
+
+
+def test_a_short_answer_that_is_all_outcome_has_a_result() -> None:
+    report = check(
+        text="I increased sales of our add-on insurance by 25% in my first quarter as a desk "
+        "agent. My manager put me forward for the team lead role after that."
+    )
+    assert "by 25%" in report.parts["result"]
+    assert report.quantified
