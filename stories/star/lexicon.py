@@ -673,7 +673,29 @@ MONTHS = (
     "dec",
 )
 # Lowercase words before a number that mark a version or a name, not a quantity.
-VERSION_WORDS = frozenset({"version", "release", "v", "python", "java", "node", "ios"})
+# Words before a digit that make it a name or a point in time ("version 4", "week 9",
+# "sprint 12", "phase 2"), not an amount.
+VERSION_WORDS = frozenset(
+    {
+        "version",
+        "release",
+        "v",
+        "python",
+        "java",
+        "node",
+        "ios",
+        "wk",
+        "week",
+        "day",
+        "sprint",
+        "phase",
+        "wave",
+        "round",
+        "stage",
+        "level",
+        "step",
+    }
+)
 TEAM_WORDS = ("team", "group", "squad", "crew", "pod", "department")
 # People counted after "with" ("it took six weeks with three engineers"): who did the work.
 CREW_NOUNS = frozenset(
@@ -2012,6 +2034,8 @@ CAREER_CLAIM_PHRASES = (
     "across my career",
     "over my career",
     "throughout my career",
+    "in my career",
+    "in my whole career",
     "over the course of my career",
     "in every role",
     "in each role",
