@@ -18,8 +18,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from planning.matcher import MIN_POINTS, principle_points, score_points, stems
+from planning.matcher import (
+    MIN_POINTS,
+    Cues,
+    haystack,
+    principle_cues,
+    principle_points,
+    score_points,
+    stems,
+)
 from planning.practice_state import PracticeState
 from stories.star.bands import NEEDS_WORK, READY, SOLID, band_for
 from stories.star.thresholds import STORY_MAX_AGE_DAYS
@@ -78,19 +87,20 @@ def shaky_penalty(shaky: int) -> float:
 
 def story_fit(
     story: FitStory,
-    story_stems: Sequence[str],
-    principle: object,
+    text_stems: str,
+    principle_pk: int,
+    cues: Cues,
     *,
     shaky: int,
     today: dt.date,
 ) -> Fit | None:
-    """The story's fit for the principle, or None when it cannot serve it."""
-    weight = story.weights.get(getattr(principle, "pk", None))  # type: ignore[arg-type]
-    points, reasons = principle_points(story_stems, principle, weight)
+    """The story's fit for the principle (its pk and ``matcher.principle_cues``), given
+    the story's ``matcher.haystack``; None when it cannot serve it."""
+    weight = story.weights.get(principle_pk)
+    points, shown = _principle_points(text_stems, cues, weight)
     if points < MIN_POINTS:
         return None
-    if weight:
-        reasons = reasons[1:]  # "Mapped to ...": the page shows the mapping itself
+    reasons = list(shown[1:] if weight else shown)  # the page shows the mapping itself
     if weight is None:
         points *= STRETCH_SHARE
         reasons.append("A stretch: not mapped to it yet")
@@ -107,6 +117,26 @@ def story_fit(
     return Fit(round(max(MIN_FIT, points), 3), weight, tuple(reasons))
 
 
+@lru_cache(maxsize=8192)
+def _principle_points(
+    text_stems: str, cues: Cues, weight: str | None
+) -> tuple[float, tuple[str, ...]]:
+    """``matcher.principle_points``, remembered: a story's text and a principle's cues
+    change far less often than a plan is drawn."""
+    points, reasons = principle_points(text_stems, cues, weight)
+    return points, tuple(reasons)
+
+
+@lru_cache(maxsize=2048)
+def _haystack(title: str, text: str) -> str:
+    return haystack(stems(f"{title} {text}"))
+
+
+def story_haystack(story: FitStory) -> str:
+    """The story's stems as the cue search reads them (remembered per text)."""
+    return _haystack(story.title, story.text)
+
+
 def loop_fits(
     stories: Iterable[FitStory],
     principles: Sequence[object],
@@ -115,15 +145,18 @@ def loop_fits(
     today: dt.date,
 ) -> dict[int, dict[int, Fit]]:
     """story pk -> {principle pk: fit} for every principle the story can serve."""
+    cues = [(getattr(p, "pk", 0), principle_cues(p)) for p in principles]
     fits: dict[int, dict[int, Fit]] = {}
     for story in stories:
-        story_stems = stems(f"{story.title} {story.text}")
+        text_stems = story_haystack(story)
         shaky = practice.shaky_count(story.pk)
         row = {}
-        for principle in principles:
-            fit = story_fit(story, story_stems, principle, shaky=shaky, today=today)
+        for principle_pk, principle_cue in cues:
+            fit = story_fit(
+                story, text_stems, principle_pk, principle_cue, shaky=shaky, today=today
+            )
             if fit is not None:
-                row[principle.pk] = fit  # type: ignore[attr-defined]
+                row[principle_pk] = fit
         if row:
             fits[story.pk] = row
     return fits

@@ -131,6 +131,20 @@ def _weight_word(fit: Fit) -> str:
     return fit.weight if fit.weight else "a stretch"
 
 
+def resolve_slots(slots: Sequence[SlotRow], principles: Sequence[PrincipleInfo]) -> list[list[str]]:
+    """Every slot's principle keys (str pks): its own, or for an unknown one the likely
+    principles spread (``principles`` come most likely asked first)."""
+    known = {p.pk for p in principles}
+    return spread_unknown(
+        [
+            None if s.principles is None else [str(pk) for pk in s.principles if pk in known]
+            for s in slots
+        ],
+        [s.unknown_count for s in slots],
+        [str(p.pk) for p in principles],
+    )
+
+
 def build_plan(
     slots: Sequence[SlotRow],
     principles: Sequence[PrincipleInfo],
@@ -142,14 +156,7 @@ def build_plan(
     asked first (unknown interviewers get the likely ones); ``pins`` map (slot pk,
     principle pk) to a story pk; a pin that no longer holds is dropped with a note."""
     by_pk = {p.pk: p for p in principles}
-    resolved = spread_unknown(
-        [
-            None if s.principles is None else [str(pk) for pk in s.principles if pk in by_pk]
-            for s in slots
-        ],
-        [s.unknown_count for s in slots],
-        [str(p.pk) for p in principles],
-    )
+    resolved = resolve_slots(slots, principles)
     numbers = fit_numbers(fits)
     notes: list[Note] = []
     index_of = {slot.pk: index for index, slot in enumerate(slots)}

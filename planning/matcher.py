@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from stories.star.lexicon import STOPWORDS
 from stories.star.textutil import stem
@@ -103,14 +104,46 @@ def content_stems(text: str) -> set[str]:
     return set(content_words(text))
 
 
-def _cues_found(story_stems: Sequence[str], cues: Iterable[str]) -> list[str]:
-    joined = f" {' '.join(story_stems)} "
-    found = []
+@dataclass(frozen=True)
+class Cues:
+    """A principle's name and signal cue phrases, each with its stems (worked out once)."""
+
+    name: str
+    phrases: tuple[tuple[str, str], ...]  # (cue as written, " its stems joined ")
+
+
+def cues_of(cues: Iterable[str], name: str = "") -> Cues:
+    """Stem the cue phrases once, for any number of stories."""
+    phrases = []
     for cue in cues:
         cue_stems = stems(cue)
-        if cue_stems and f" {' '.join(cue_stems)} " in joined:
-            found.append(cue)
-    return found
+        if cue_stems:
+            phrases.append((cue, f" {' '.join(cue_stems)} "))
+    return Cues(name, tuple(phrases))
+
+
+def principle_cues(principle: object | None) -> Cues:
+    """The principle's signal cues (its ``keywords``), stemmed once."""
+    return _cues_of(tuple(getattr(principle, "keywords", []) or ()), getattr(principle, "name", ""))
+
+
+@lru_cache(maxsize=1024)
+def _cues_of(cues: tuple[str, ...], name: str) -> Cues:
+    return cues_of(cues, name)
+
+
+def haystack(story_stems: Sequence[str]) -> str:
+    """A story's stems as one string to find cue phrases in (built once per story)."""
+    return f" {' '.join(story_stems)} "
+
+
+def cues_in(text_stems: str, cues: Cues) -> list[str]:
+    """The cue phrases found, whole, in a ``haystack``."""
+    return [cue for cue, padded in cues.phrases if padded in text_stems]
+
+
+def _cues_found(story_stems: Sequence[str], cues: Iterable[str]) -> list[str]:
+    return cues_in(haystack(story_stems), cues_of(cues))
 
 
 def guess_principle(question: str, principles: Iterable[object]) -> object | None:
@@ -131,17 +164,15 @@ def guess_principle(question: str, principles: Iterable[object]) -> object | Non
     return best
 
 
-def principle_points(
-    story_stems: Sequence[str], principle: object | None, weight: str | None
-) -> tuple[float, list[str]]:
-    """How well a story shows a principle: its mapping (primary beats secondary) and the
-    principle's signal cues it contains, with the reasons."""
+def principle_points(text_stems: str, cues: Cues, weight: str | None) -> tuple[float, list[str]]:
+    """How well a story (its ``haystack``) shows a principle: its mapping (primary beats
+    secondary) and the principle's signal cues it contains, with the reasons."""
     points, reasons = 0.0, []
-    name = getattr(principle, "name", "")
+    name = cues.name
     if weight:
         points += POINTS_PRIMARY if weight == "primary" else POINTS_SECONDARY
         reasons.append(f"Mapped to {name} ({weight})")
-    found = _cues_found(story_stems, list(getattr(principle, "keywords", []) or []))
+    found = cues_in(text_stems, cues)
     if found:
         points += min(MAX_CUE_POINTS, POINTS_PER_CUE * len(found))
         quoted = ", ".join(f"“{cue}”" for cue in found[:4])
@@ -164,10 +195,11 @@ def rank_stories(
 ) -> list[Match]:
     """Rank stories for a question; ``weights`` maps story pk -> weight for ``principle``."""
     question_words = content_words(question)
+    cues = principle_cues(principle)
     matches = []
     for story in stories:
         story_stems = stems(f"{story.title} {story.text}")
-        points, reasons = principle_points(story_stems, principle, weights.get(story.pk))
+        points, reasons = principle_points(haystack(story_stems), cues, weights.get(story.pk))
         shared = sorted(question_words[key] for key in question_words.keys() & set(story_stems))
         if shared:
             points += min(MAX_OVERLAP_POINTS, POINTS_PER_SHARED_WORD * len(shared))

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from planning.coverage import Grid, build_grid
 from planning.loop_fit import FitStory, loop_fits
 from planning.loop_templates import likely_order
-from planning.loops import Plan, PrincipleInfo, SlotRow, build_plan
+from planning.loops import Plan, PrincipleInfo, SlotRow, build_plan, resolve_slots
 from planning.matcher import StoryText
 from planning.models import CoverageTarget, Loop, LoopPin, LoopSlot
 from planning.practice_state import PracticeState, practice_state
@@ -300,20 +300,15 @@ def _plans(*, user, loops: list[Loop], today: dt.date) -> list[LoopPage]:
     stories = loop_fit_stories(user=user, set_ids=set_ids)
     practice = practice_state(user=user)
     pages = []
-    fits_by_set = {}
     for loop in loops:
         ordered = principles.get(loop.principle_set_id, [])
-        if loop.principle_set_id not in fits_by_set:
-            fits_by_set[loop.principle_set_id] = loop_fits(
-                stories.values(), ordered, practice=practice, today=today
-            )
-        plan = build_plan(
-            _in_set_order(slots[loop.pk], ordered),
-            ordered,
-            stories,
-            fits_by_set[loop.principle_set_id],
-            pins[loop.pk],
+        loop_slots = _in_set_order(slots[loop.pk], ordered)
+        # Fits only for the principles this loop's interviewers probe.
+        probed = {int(key) for keys in resolve_slots(loop_slots, ordered) for key in keys}
+        fits = loop_fits(
+            stories.values(), [p for p in ordered if p.pk in probed], practice=practice, today=today
         )
+        plan = build_plan(loop_slots, ordered, stories, fits, pins[loop.pk])
         pages.append(LoopPage(loop, plan, ordered, stories, practice))
     return pages
 

@@ -1,45 +1,24 @@
-"""Template helpers for loop pages: a cell's story choices, built in Python (a loop's
-page has a choice list per cell, too many options for the template engine's loops),
-and the story page's "Planned in" panel, so that stories need not know planning."""
+"""Template helpers for loop pages: an interviewer's cells, built in Python (each cell
+has a swap list of every story that can serve it, too much for the template engine),
+and the story page's "Interview loops" panel, so that stories need not know planning."""
 
 from __future__ import annotations
 
-from html import escape
-
 from django import template
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from planning import selectors
-from planning.loops import PlannedCell
+from planning.loop_html import slot_cells_html
+from planning.loops import PlannedSlot
 
 register = template.Library()
 
-#: Characters of a story title in a choice list.
-OPTION_TITLE_CHARS = 48
 
-
-def _short(title: str) -> str:
-    if len(title) <= OPTION_TITLE_CHARS:
-        return title
-    return f"{title[: OPTION_TITLE_CHARS - 1]}…"
-
-
-@register.filter
-def pin_options(cell: PlannedCell) -> SafeString:
-    """The <option>s of a cell's swap list: every story that can serve it, best first,
-    each with its mapping and the interviewer it is told to elsewhere."""
-    chosen = cell.primary.pk if cell.pinned and cell.primary else None
-    html = []
-    for choice in cell.choices:
-        where = cell.told_elsewhere.get(choice.pk)
-        note = f"{choice.fit.weight or 'stretch'}{f'; told to {where}' if where else ''}"
-        selected = " selected" if choice.pk == chosen else ""
-        html.append(
-            f'<option value="{choice.pk}"{selected}>'
-            f"{escape(_short(choice.title))} ({escape(note)})</option>"
-        )
-    return mark_safe("".join(html))  # noqa: S308 - titles and labels are escaped
+@register.simple_tag(takes_context=True)
+def slot_cells(context, slot: PlannedSlot, loop_pk: int) -> SafeString:
+    """An interviewer's cells, built in Python (``planning.loop_html``)."""
+    return slot_cells_html(slot, loop_pk=loop_pk, csrf_token=str(context.get("csrf_token", "")))
 
 
 @register.inclusion_tag("loops/_story_usage.html")

@@ -7,8 +7,8 @@ from typing import NamedTuple
 
 import pytest
 
-from planning.loop_fit import FitStory, loop_fits, recency_points, story_fit
-from planning.matcher import stems
+from planning.loop_fit import FitStory, loop_fits, recency_points, story_fit, story_haystack
+from planning.matcher import principle_cues
 from planning.practice_state import PracticeState
 from stories.star.thresholds import STORY_MAX_AGE_DAYS
 
@@ -32,7 +32,9 @@ def story(pk: int, weights=None, *, score=80, text="We shipped it.", month=None)
 
 
 def fit(s: FitStory, principle=DIVE, *, shaky=0, today=TODAY):
-    return story_fit(s, stems(f"{s.title} {s.text}"), principle, shaky=shaky, today=today)
+    return story_fit(
+        s, story_haystack(s), principle.pk, principle_cues(principle), shaky=shaky, today=today
+    )
 
 
 def test_primary_beats_secondary_beats_a_stretch():
