@@ -453,6 +453,12 @@ SETUP = {
         ("- WISMO tickets: ~1,100/wk before, ~350/wk after", True),
         ("So they dropped the banner, and that saved forty thousand dollars a year.", True),
         ("It should save about 200 hours a year once it's live.", False),
+        # a state reported after a comma is read on its own
+        (
+            "On the first day we processed the new volume, p99 write latency was 45 "
+            "milliseconds compared with around 400 before.",
+            True,
+        ),
         # the next figure of a forecast is a forecast too
         (
             "The business case projects about 30 fewer outages a year and around €1.1M saved "
