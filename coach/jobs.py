@@ -368,7 +368,7 @@ def followup_job_retry_later(*, job_id: int, owner: str, error: str, countdown: 
         status=JobStatus.PENDING,
         lease_owner="",
         lease_expires_at=None,
-        error=f"{error} Retrying in {countdown:.0f} s."[:500],
+        error=as_sentence(error)[:500],  # the page counts down to next_attempt_at
         next_attempt_at=timezone.now() + dt.timedelta(seconds=countdown),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,6 +77,7 @@ def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
         "story": job.story,
         "followups": list(job.followups.all()),
         "elapsed": _elapsed(job),
+        "retry_in": _retry_in(job),
         "llm_available": jobs.llm_configured(),
     }
     if request.htmx:
@@ -105,6 +108,13 @@ def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
     if not saved:
         messages.error(request, "Keep the answer under 5,000 characters.")
     return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)
+
+
+def _retry_in(job: FollowUpJob) -> int | None:
+    """Whole seconds until a waiting job's next attempt (0 once it is due), or None."""
+    if job.next_attempt_at is None:
+        return None
+    return max(0, math.ceil((job.next_attempt_at - timezone.now()).total_seconds()))
 
 
 def _elapsed(job: FollowUpJob) -> int:

@@ -6,12 +6,17 @@ server, through the real ``openai`` client, the job service and the job page.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from coach import jobs
 from coach.models import FollowUpJob, JobStatus
+from tests.coach.factories import FollowUpJobFactory
 from tests.fakes import fake_openai as fk
 from tests.stories.factories import StoryFactory
 
@@ -69,3 +74,28 @@ def test_a_failure_reads_as_a_sentence(
     job, page = ask(client, StoryFactory(owner=user), django_capture_on_commit_callbacks)
     assert job.status == JobStatus.FAILED
     assert f"<strong>The coach could not answer.</strong> {says}</p>" in page
+
+
+@pytest.mark.django_db
+def test_a_retry_says_when_the_next_attempt_is_due_and_counts_down(client, user):
+    """The wait is shown from the job's next attempt time, so each poll shows less."""
+    job = FollowUpJobFactory(
+        story=StoryFactory(owner=user), status=JobStatus.RUNNING, lease_owner="w@host:1"
+    )
+    jobs.followup_job_retry_later(
+        job_id=job.pk, owner="w@host:1", error="the LLM server had a temporary error (500)",
+        countdown=20,
+    )  # fmt: skip
+    client.force_login(user)
+    waiting = r"The LLM server had a temporary error \(500\)\. Next attempt in (\d+) s\."
+    first = re.search(waiting, job_page(client, job))
+    assert first and 19 <= int(first.group(1)) <= 20
+    FollowUpJob.objects.filter(pk=job.pk).update(
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=5.5)
+    )
+    later = re.search(waiting, job_page(client, job))
+    assert later and 5 <= int(later.group(1)) <= 6
+    FollowUpJob.objects.filter(pk=job.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert "(500). Next attempt any moment now." in job_page(client, job)
