@@ -144,6 +144,8 @@ _ROLLOUT_BEFORE_RE = re.compile(
     r"(?:[ \t]+(?:it|them|out|up|back))*[ \t]+(?:to|for)[ \t]+(?:about[ \t]+)?$"
 )
 _APPROXIMATE_WORDS = frozenset({"about", "around", "roughly", "nearly", "almost", "another"})
+# Right before a verb: a comma, "and" or "+" that joins it to the clause's last action.
+_CONTINUED_VERB_RE = re.compile(r"(?:,|[ \t]and|[ \t]\+)[ \t]+$")
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -552,6 +554,17 @@ def _classify(
     changed = goal_met = False
     for hit_start, hit_end, hit_kinds in clause_hits:
         kinds |= hit_kinds
+        if (
+            "verb" in hit_kinds
+            and acted
+            and hit_start not in acted
+            and _CONTINUED_VERB_RE.search(low, start, hit_start)
+        ):
+            acted.add(hit_start)  # "we tested it with 5 people, fixed the labels": one subject
+            if actor == "we":
+                we_actions += 1
+            else:
+                i_actions += 1
         if "verb" in hit_kinds and (
             hit_start not in acted or (quantity and _sizes_change(scan, start, end))
         ):

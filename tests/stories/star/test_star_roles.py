@@ -359,6 +359,8 @@ def test_a_one_line_number_free_result_is_not_ready() -> None:
         ("I pulled the logs and we rolled back.", 1, 1),
         ("Failed payments fell from 4% to 0.2% within a week.", 0, 0),
         ("- rewrote the importer", 1, 0),
+        # a verb after a comma continues the subject before it
+        ("We tested it with 5 people, fixed the nav labels.", 0, 2),
     ],
 )
 def test_each_subject_is_counted_once(action: str, i: int, we: int) -> None:
@@ -453,6 +455,8 @@ SETUP = {
         ("- WISMO tickets: ~1,100/wk before, ~350/wk after", True),
         ("So they dropped the banner, and that saved forty thousand dollars a year.", True),
         ("It should save about 200 hours a year once it's live.", False),
+        # a count of the people a step was tried with, and the fix after it, are the work
+        ("we tested w/ 5 ppl, fixed nav labels", False),
         # a state reported after a comma is read on its own
         (
             "On the first day we processed the new volume, p99 write latency was 45 "
