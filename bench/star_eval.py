@@ -204,12 +204,21 @@ def _share(count: int, total: int) -> float:
 # --- the previous checker version, out of git ------------------------------------------
 
 
-def previous_revision(current: str) -> str | None:
-    """The newest commit whose checker declares a version other than ``current``.
+#: Versions whose rules were committed before their number was bumped: the last state of
+#: the version before them (2.3.0's rules went in under "2.2.0" after this commit).
+PREVIOUS_STATE = {"2.3.0": "d9df3585b613428148150a301b4cda051527e151"}
 
-    Walks HEAD and the commits that touched ``stories/star``, newest first, so the
-    baseline is the last state of the previous version, not its first commit.
+
+def previous_revision(current: str) -> str | None:
+    """The last state of the version before ``current``.
+
+    Walks HEAD and the commits that touched ``stories/star``, newest first, for the
+    newest commit whose checker declares another version (so the baseline is the last
+    state of the previous version, not its first commit), unless ``PREVIOUS_STATE``
+    names it.
     """
+    if current in PREVIOUS_STATE:
+        return PREVIOUS_STATE[current]
     try:
         log = _git("log", "--format=%H", "HEAD", "--", "stories/star")
         head = _git("rev-parse", "HEAD").strip()
