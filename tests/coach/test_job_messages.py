@@ -99,3 +99,21 @@ def test_a_retry_says_when_the_next_attempt_is_due_and_counts_down(client, user)
         next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
     )
     assert "(500). Next attempt any moment now." in job_page(client, job)
+
+
+@pytest.mark.django_db
+def test_tokens_are_shown_only_for_the_ai_coachs_own_answer(
+    client, user, llm, django_capture_on_commit_callbacks
+):
+    """A fallback is the offline coach's answer: the LLM's token count is not shown
+    under its name (the job still records it)."""
+    llm.script(fk.garbage(), fk.good(prompt_tokens=120, completion_tokens=80))
+    client.force_login(user)
+    fallback, page = ask(client, StoryFactory(owner=user), django_capture_on_commit_callbacks)
+    assert fallback.backend_used == "rules" and fallback.prompt_tokens == 120
+    assert "Asked by the <strong>offline coach</strong>" in page
+    assert "tokens" not in page
+    own, page = ask(client, StoryFactory(owner=user), django_capture_on_commit_callbacks)
+    assert own.backend_used == "llm"
+    assert "Asked by the <strong>AI coach</strong> (fake-model)" in page
+    assert ", 200 tokens." in page
