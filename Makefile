@@ -32,9 +32,11 @@ run: $(VENV)/.installed-app
 	BIN=$(BIN) scripts/serve.sh $(HOST):$(PORT)
 
 ## demo: create the demo account (user demo, password storybank-demo) with 8 stories
+##       and a planned interview loop
 demo: $(VENV)/.installed-app
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo_loop
 
 ## test: lint (ruff, security rules included), format check, type check of the STAR
 ##       checker (mypy --strict), dependency audit and the
