@@ -208,18 +208,19 @@ def loop_principles(*, loop: Loop) -> list[PrincipleInfo]:
 
 
 def _slots_by_loop(loop_ids: list[int]) -> dict[int, list[SlotRow]]:
-    """Per loop, its interviewers with their principles (two queries)."""
-    chosen: dict[int, list[int]] = {}
-    for slot_pk, principle_pk in LoopSlot.principles.through.objects.filter(
-        loopslot__loop_id__in=loop_ids
-    ).values_list("loopslot_id", "principle_id"):
-        chosen.setdefault(slot_pk, []).append(principle_pk)
-    slots: dict[int, list[SlotRow]] = {pk: [] for pk in loop_ids}
-    for loop_id, pk, label, position, unknown, count in LoopSlot.objects.filter(
+    """Per loop, its interviewers with their principles (one query: a row per slot and
+    principle, or one with no principle)."""
+    rows: dict[int, tuple[int, str, int, bool, int, list[int]]] = {}
+    for loop_id, pk, label, position, unknown, count, principle_pk in LoopSlot.objects.filter(
         loop_id__in=loop_ids
-    ).values_list("loop_id", "pk", "label", "order", "unknown", "unknown_count"):
-        principles = None if unknown else tuple(chosen.get(pk, []))
-        slots[loop_id].append(SlotRow(pk, label, position, principles, count))
+    ).values_list("loop_id", "pk", "label", "order", "unknown", "unknown_count", "principles"):
+        row = rows.setdefault(pk, (loop_id, label, position, unknown, count, []))
+        if principle_pk is not None:
+            row[5].append(principle_pk)
+    slots: dict[int, list[SlotRow]] = {pk: [] for pk in loop_ids}
+    for pk, (loop_id, label, position, unknown, count, principles) in rows.items():
+        chosen = None if unknown else tuple(principles)
+        slots[loop_id].append(SlotRow(pk, label, position, chosen, count))
     return slots
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planning import services
@@ -244,10 +246,27 @@ def test_loop_pages_run_a_fixed_number_of_queries(
     url = reverse(name, args=[onsite.pk])
     bank(user, amazon, 3)
     client.get(url)  # warm caches (sessions, content types)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         small = client.get(url)
     bank(user, amazon, 57)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     assert large.context["plan"].planned > small.context["plan"].planned
+
+
+def test_the_story_page_shows_usage_in_fixed_queries_however_many_loops(client_for, user, amazon):
+    story = mapped_story(user, amazon, "Found the leak", dive_deep="primary", frugality="primary")
+    client = client_for(user)
+    url = reverse("stories:detail", args=[story.pk])
+    services.loop_create_from_template(user=user, template_key="amazon-onsite", name="First")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(3):
+        services.loop_create_from_template(user=user, template_key="data-scientist", name=f"DS {n}")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+    assert len(four.captured_queries) == len(one.captured_queries)
+    assert page.count("Dive Deep for ") == 4  # planned in every open loop
+    assert "Planned in 4 of your 4 open loops" in page
