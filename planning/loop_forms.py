@@ -58,7 +58,9 @@ class SlotForm(forms.Form):
 
     label = forms.CharField(max_length=SLOT_LABEL_MAX)
     principles = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     unknown = forms.BooleanField(
         required=False, label="Unknown: spread the likely principles over this interviewer"
