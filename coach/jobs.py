@@ -54,7 +54,12 @@ class RateLimited(Exception):
 
 
 class TransientCoachError(Exception):
-    """The LLM call failed in a way worth retrying (timeout, connection, 429, 5xx)."""
+    """The LLM call failed in a way worth retrying (timeout, connection, 429, 5xx);
+    ``retry_after``: the seconds the server asked us to wait, when it said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def llm_configured() -> bool:
@@ -66,6 +71,14 @@ def backoff_seconds(retries: int) -> float:
     """Exponential backoff with full jitter, capped (the countdown before retry N+1)."""
     ceiling = min(settings.LLM_RETRY_BACKOFF_MAX, settings.LLM_RETRY_BACKOFF * 2**retries)
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+def retry_countdown(retries: int, retry_after: float | None = None) -> float:
+    """Seconds before retry N+1: what the server asked (Retry-After), capped by the
+    retry policy's LLM_RETRY_BACKOFF_MAX, or else the jittered backoff."""
+    if retry_after is not None:
+        return min(retry_after, settings.LLM_RETRY_BACKOFF_MAX)
+    return backoff_seconds(retries)
 
 
 def as_sentence(text: str) -> str:
@@ -293,7 +306,7 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
         )
     except LLMError as error:
         if error.transient:
-            raise TransientCoachError(str(error)) from error
+            raise TransientCoachError(str(error), retry_after=error.retry_after) from error
         raise
 
 

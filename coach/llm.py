@@ -25,6 +25,8 @@ Settings arrive as an ``LLMSettings`` (``configured_settings()`` reads Django's
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -63,11 +65,20 @@ class LLMSettings:
 class LLMError(Exception):
     """The call failed; ``transient`` says whether a later retry may succeed."""
 
-    def __init__(self, message: str, *, transient: bool, status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.transient = transient
         self.status = status
+        #: Seconds the server asked us to wait (its ``Retry-After``), when it said.
+        self.retry_after = retry_after
 
 
 class LLMAnswerRejected(Exception):
@@ -300,13 +311,36 @@ def _call_error(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
             "the LLM server is rate limiting requests (429); try again later",
             transient=True,
             status=status,
+            retry_after=_retry_after(exc),
         )
     if status >= 500 or status in (408, 409):
         return LLMError(
-            f"the LLM server had a temporary error ({status})", transient=True, status=status
+            f"the LLM server had a temporary error ({status})",
+            transient=True,
+            status=status,
+            retry_after=_retry_after(exc),
         )
     message = f"the LLM server refused the request ({status})"
     return LLMError(f"{message}: {detail}" if detail else message, transient=False, status=status)
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    """The wait the server asked for: ``retry-after-ms``, or ``Retry-After`` in seconds
+    or as an HTTP date; None when it said nothing usable."""
+    headers = exc.response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _server_message(exc: openai.APIStatusError, api_key: str) -> str:

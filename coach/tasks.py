@@ -71,7 +71,7 @@ def run_followup_job(self, job_id: int) -> None:
                 "or use the offline coach.",
             )
             return
-        countdown = jobs.backoff_seconds(self.request.retries)
+        countdown = jobs.retry_countdown(self.request.retries, exc.retry_after)
         jobs.followup_job_retry_later(
             job_id=job_id, owner=owner, error=str(exc), countdown=countdown
         )

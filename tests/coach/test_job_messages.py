@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from celery.signals import task_retry
 from django.urls import reverse
 from django.utils import timezone
 
 from coach import jobs
 from coach.models import FollowUpJob, JobStatus
+from coach.tasks import run_followup_job
 from tests.coach.factories import FollowUpJobFactory
 from tests.fakes import fake_openai as fk
 from tests.stories.factories import StoryFactory
@@ -117,3 +119,34 @@ def test_tokens_are_shown_only_for_the_ai_coachs_own_answer(
     assert own.backend_used == "llm"
     assert "Asked by the <strong>AI coach</strong> (fake-model)" in page
     assert ", 200 tokens." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reply", "countdown"),
+    [
+        (fk.status(503, "busy", headers={"retry-after": "7"}), 7.0),
+        (fk.status(429, "slow down", headers={"retry-after": "2.5"}), 2.5),
+        (fk.status(503, "busy", headers={"retry-after": "600"}), 30.0),  # the policy's cap
+    ],
+    ids=["503", "429", "capped"],
+)
+def test_retry_after_is_the_next_retrys_delay(user, llm, settings, reply, countdown):
+    """The task waits what the server asked, capped by LLM_RETRY_BACKOFF_MAX, instead of
+    its own jittered backoff (1-2 s for the first retry here)."""
+    settings.LLM_RETRY_BACKOFF, settings.LLM_RETRY_BACKOFF_MAX = 2.0, 30.0
+    llm.script(reply, fk.good())
+    job = FollowUpJobFactory(story=StoryFactory(owner=user))
+    delays: list[float] = []
+
+    def record(reason, **kwargs) -> None:
+        delays.append(reason.when)
+
+    task_retry.connect(record, weak=False)
+    try:
+        run_followup_job.apply(args=[job.pk])  # eager: the retry runs at once, here
+    finally:
+        task_retry.disconnect(record)
+    job.refresh_from_db()
+    assert delays == [countdown]
+    assert (job.status, job.attempts, llm.calls) == (JobStatus.DONE, 2, 2)

@@ -562,3 +562,33 @@ def test_reset_forgets_the_script_requests_and_default(fake):
     fake.reset()
     assert (fake.calls, fake.pending) == (0, 0)
     assert client.chat.completions.create(model="m", messages=[]).choices
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"retry-after": "7"}, 7.0),
+        ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
+        ({"retry-after": "in a while"}, None),
+        ({}, None),
+    ],
+    ids=["seconds", "milliseconds-first", "unreadable", "absent"],
+)
+def test_a_transient_error_carries_the_servers_retry_after(fake, llm_settings, headers, wait):
+    fake.script(status(503, "busy", headers=headers))
+    with pytest.raises(LLMError) as info:
+        llm_followups(STORY, PRINCIPLE, 3, settings=llm_settings)
+    assert info.value.transient
+    assert info.value.retry_after == wait
+
+
+def test_retry_after_as_an_http_date(fake, llm_settings):
+    from email.utils import format_datetime
+
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    fake.script(
+        status(429, "slow down", headers={"retry-after": format_datetime(when, usegmt=True)})
+    )
+    with pytest.raises(LLMError) as info:
+        llm_followups(STORY, PRINCIPLE, 3, settings=llm_settings)
+    assert info.value.retry_after is not None and 25 <= info.value.retry_after <= 30
