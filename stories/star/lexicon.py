@@ -1395,6 +1395,7 @@ OUTCOME_VERBS = frozenset(
         "released",
         "stayed",
         "survived",
+        "succeeded",
         "landed",
         "resulted",
         "translated",
@@ -2027,6 +2028,38 @@ EVALUATION_MARKERS = (
     "test set",
     "cross-validation",
     "cross validation",
+    "gini",
+    "out-of-time",
+    "out of time sample",
+    "out-of-sample",
+    "out of sample",
+)
+# What a measured null counts ("zero customer complaints", "not a single outage"): after
+# "zero" or "not a single" and up to two describing words, an outcome.
+NULL_OUTCOME_NOUNS = (
+    "complaints",
+    "complaint",
+    "incidents",
+    "incident",
+    "errors",
+    "failures",
+    "defects",
+    "outages",
+    "outage",
+    "escalations",
+    "tickets",
+    "bugs",
+    "issues",
+    "discrepancies",
+    "returns",
+    "breaches",
+    "pages",
+    "alerts",
+    "recalls",
+    "findings",
+    "injuries",
+    "chargebacks",
+    "rollbacks",
 )
 # Phrases that make a claim about a whole career, not one time ("across my career I've
 # saved millions"): a claim like that is no event and no measured outcome of a story.

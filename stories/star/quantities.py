@@ -46,8 +46,12 @@ _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"
 _ROUGHLY = r"(?:[ \t]+(?:about|around|roughly|nearly|almost|under|over|just|below|above|~))*"
 _FROM_BEFORE_RE = re.compile(rf"(?<![a-z])from{_ROUGHLY}[ \t]+$")
 _TO_GAP_RE = re.compile(rf"[ \t]+to{_ROUGHLY}[ \t]+")
+_JOIN_GAP_MAX = 24  # characters between two figures that "to" or "of the" may join
 # "40 of the 60 sites", "nine out of ten", "1 in 40": a share, one quantity.
-_OF_GAP_RE = re.compile(r"[ \t]+(?:out[ \t]+of|of|in)(?:[ \t]+(?:the|our|all|every))?[ \t]+")
+_OF_GAP_RE = re.compile(
+    r"(?:[ \t]+[a-z]+[ \t]+out[ \t]+of|[ \t]+(?:out[ \t]+of|of|in))"
+    r"(?:[ \t]+(?:the|our|all|every))?[ \t]+"
+)  # ... and "58 nights out of 60"
 _TEAM_TAILS = (" of", " with", *(f" {word}" for word in _APPROXIMATELY))
 # The token after a number word decides whether a regex needs to look further.
 _NEXT_TOKEN_RE = re.compile(r"[ \t]*-?[ \t]*([a-z%\u00d7]+)")
@@ -153,11 +157,15 @@ def _joined_ranges(text: str, low: str, found: list[Quantity]) -> list[Quantity]
     index = 0
     while index < len(found):
         first = found[index]
-        if index + 1 < len(found):
+        if index + 1 < len(found) and found[index + 1].start - first.end <= _JOIN_GAP_MAX:
             second = found[index + 1]
-            before = _FROM_BEFORE_RE.search(low, max(0, first.start - 24), first.start)
             gap = _TO_GAP_RE.match(low, first.end, second.start)
-            if before is not None and gap is not None and gap.end() == second.start:
+            before = (
+                _FROM_BEFORE_RE.search(low, max(0, first.start - 24), first.start)
+                if gap is not None and gap.end() == second.start
+                else None
+            )
+            if before is not None:
                 start = before.start()
                 joined.append(Quantity(start, second.end, text[start : second.end], "range"))
                 index += 2

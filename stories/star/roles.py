@@ -146,6 +146,12 @@ _ROLLOUT_BEFORE_RE = re.compile(
 _APPROXIMATE_WORDS = frozenset({"about", "around", "roughly", "nearly", "almost", "another"})
 # Right before a verb: a comma, "and" or "+" that joins it to the clause's last action.
 _CONTINUED_VERB_RE = re.compile(r"(?:,|[ \t]and|[ \t]\+)[ \t]+$")
+# A measured null: "zero customer complaints", "not a single outage" (a change, like "-30%").
+_NULL_OUTCOME_RE = re.compile(
+    r"(?<![a-z])(?:zero|not a single)(?:[ \t]+[a-z-]+){0,2}?[ \t]+(?:"
+    + "|".join(lx.NULL_OUTCOME_NOUNS)
+    + r")(?![a-z])"
+)
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -337,6 +343,7 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     cuts.sort()
     changes = [m.start() for m in SIGNED_CHANGE_RE.finditer(low)]
     changes += _state_changes(low, hits)
+    changes += [match.start() for match in _NULL_OUTCOME_RE.finditer(low)]
     for arrow in ARROWS:
         at = low.find(arrow)
         while at >= 0:
@@ -353,6 +360,8 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         if ARROW_BEFORE_RE.search(low, max(0, m.start() - _FIGURE_BEFORE_REACH), m.start())
     ]
     for before, after in pairwise(quantities):
+        if after.start - before.end > _BEFORE_AFTER_REACH:
+            continue
         gap = COMPARISON_GAP_RE.match(low, before.end, after.start)
         if (gap is not None and gap.end() == after.start) or _before_and_after(low, before, after):
             comparisons.append(before.end)
@@ -376,8 +385,10 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
 def _before_and_after(low: str, first: Quantity, second: Quantity) -> bool:
     """Two figures said as before and after, on one line: "~1,100/wk before, ~350/wk
     after", "before: 40 min, after: 5 min"."""
+    if "after" not in low[first.end : second.end + _BEFORE_AFTER_REACH]:
+        return False
     between = low[first.end : second.start]
-    if "\n" in between or len(between) > _BEFORE_AFTER_REACH:
+    if "\n" in between:
         return False
     ahead = low[max(0, first.start - _BEFORE_AFTER_REACH) : first.start]
     behind = low[second.end : second.end + _BEFORE_AFTER_REACH]
@@ -558,7 +569,7 @@ def _classify(
             "verb" in hit_kinds
             and acted
             and hit_start not in acted
-            and _CONTINUED_VERB_RE.search(low, start, hit_start)
+            and _CONTINUED_VERB_RE.search(low, max(start, hit_start - 6), hit_start)
         ):
             acted.add(hit_start)  # "we tested it with 5 people, fixed the labels": one subject
             if actor == "we":

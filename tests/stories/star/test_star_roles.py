@@ -457,6 +457,10 @@ SETUP = {
         ("It should save about 200 hours a year once it's live.", False),
         # a count of the people a step was tried with, and the fix after it, are the work
         ("we tested w/ 5 ppl, fixed nav labels", False),
+        # a measured null, and a share with its noun, measure the outcome
+        ("In the next twelve months we had zero customer complaints on this part.", True),
+        ("The rebuild succeeded 58 nights out of 60.", True),
+        ("- Gini 0.36 -> 0.58 on out-of-time sample, committee approved", False),
         # a state reported after a comma is read on its own
         (
             "On the first day we processed the new volume, p99 write latency was 45 "
