@@ -38,3 +38,40 @@ def test_shaky_follow_ups_on_the_story_and_in_rounds_reach_the_planner(user, oth
     assert state.shaky_count(story.pk) == 2 and state.shaky_count(calm.pk) == 0
     assert state.last_practised[story.pk] == practice_round.created_at
     assert calm.pk not in state.last_practised
+
+
+def test_a_shaky_story_ranks_lower_and_its_shaky_follow_ups_are_on_the_one_pager(
+    client_for, user, amazon
+):
+    from django.urls import reverse
+
+    from planning.services import loop_create, slot_add
+    from principles.models import Principle
+    from stories.services import story_set_principles
+
+    dive = Principle.objects.get(principle_set=amazon, slug="dive-deep")
+    steady = StoryFactory(owner=user, title="Steady story")
+    wobbly = StoryFactory(owner=user, title="Wobbly story")
+    for story in (steady, wobbly):  # same text, same score: only practice tells them apart
+        story_set_principles(story=story, mappings={dive.pk: "primary"})
+    loop = loop_create(user=user, name="One", date=None, principle_set=amazon)
+    slot_add(loop=loop, label="Peer", principles=[dive])
+    url = reverse("loops:sheet", args=[loop.pk])
+    client = client_for(user)
+
+    def cell():
+        return client.get(url).context["sheets"][0].cells[0]
+
+    job = followup_job_start(user=user, story=steady, principle=dive, backend="rules")
+    first = job.followups.order_by("position").first()
+    first.rating = Rating.SHAKY
+    first.save(update_fields=["rating"])
+    planned = cell()
+    assert (planned.story.title, planned.backup) == ("Wobbly story", "Steady story")
+    assert planned.story.shaky == []
+
+    other = followup_job_start(user=user, story=wobbly, principle=dive, backend="rules")
+    assert other.followups.update(rating=Rating.SHAKY) >= 2  # more shaky than Steady's one
+    planned = cell()
+    assert (planned.story.title, planned.backup) == ("Steady story", "Wobbly story")
+    assert planned.story.shaky == [first.question]
