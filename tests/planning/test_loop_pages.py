@@ -270,3 +270,11 @@ def test_the_story_page_shows_usage_in_fixed_queries_however_many_loops(client_f
     assert len(four.captured_queries) == len(one.captured_queries)
     assert page.count("Dive Deep for ") == 4  # planned in every open loop
     assert "Planned in 4 of your 4 open loops" in page
+
+
+def test_the_story_page_warns_when_a_plan_leans_on_the_story(client_for, user, amazon, onsite):
+    story = mapped_story(
+        user, amazon, "Found the leak", dive_deep="primary", bias_for_action="secondary"
+    )
+    page = client_for(user).get(reverse("stories:detail", args=[story.pk])).content.decode()
+    assert "is your only story for Bias for Action and Dive Deep" in page
