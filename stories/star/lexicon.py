@@ -697,6 +697,30 @@ VERSION_WORDS = frozenset(
     }
 )
 TEAM_WORDS = ("team", "group", "squad", "crew", "pod", "department")
+# Verbs whose count says how much work was done ("launched six models", "shipped 3
+# dashboards", "ran 11 A/B tests"), not what it changed.
+WORK_DONE_VERBS = frozenset(
+    {
+        "launched",
+        "shipped",
+        "released",
+        "built",
+        "delivered",
+        "deployed",
+        "created",
+        "wrote",
+        "ran",
+        "published",
+        "migrated",
+        "produced",
+        "designed",
+        "held",
+        "hosted",
+        "trained",
+        "interviewed",
+        "reviewed",
+    }
+)
 # People counted after "with" ("it took six weeks with three engineers"): who did the work.
 CREW_NOUNS = frozenset(
     {

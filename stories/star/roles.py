@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from . import lexicon as lx
@@ -152,6 +152,12 @@ _NULL_OUTCOME_RE = re.compile(
     + "|".join(lx.NULL_OUTCOME_NOUNS)
     + r")(?![a-z])"
 )
+# The verb right before a count, past words of roughness ("launched like six").
+_WORK_VERB_BEFORE_RE = re.compile(
+    r"([a-z]+)(?:[ \t]+(?:about|around|roughly|nearly|almost|over|like|some|another|just))*"
+    r"[ \t]+$"
+)
+_WHICH_WAS_RE = re.compile(r"(?:which|that|this|and that)[ \t]+(?:was|were|is|hit|met)\b")
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -260,12 +266,20 @@ def units(
             unit, actor = _classify(scan, start, end, actor, first)
             if merged and merged[-1].forecast and _continues_forecast(scan, unit, first):
                 unit = _as_forecast(unit)  # "projects 30 fewer outages and €1.1M saved"
+            if merged and merged[-1].scope and unit.role == "goal" and _says_it_was(low, unit):
+                # "we migrated about 60 jobs, which was the goal": the count is the outcome
+                merged[-1] = replace(merged[-1], scope=())
             if merged and _joins(merged[-1], unit, low):
                 merged[-1] = _merge(merged[-1], unit)
             else:
                 merged.append(unit)
         found.extend(merged)
     return found
+
+
+def _says_it_was(low: str, unit: Unit) -> bool:
+    """Whether a goal clause names what came before as the goal ("which was the goal")."""
+    return _WHICH_WAS_RE.match(low, unit.start, unit.end) is not None
 
 
 def _continues_forecast(scan: _Scan, unit: Unit, first: re.Match[str] | None) -> bool:
@@ -618,6 +632,7 @@ def _classify(
                 and not goal_met
             ),
             evaluation="evaluation" in kinds,
+            goal_met=goal_met or "goal" in kinds,
         )
         if quantity
         else ()
@@ -711,12 +726,19 @@ def _role(
 
 
 def _sizes_only(
-    scan: _Scan, start: int, end: int, *, completion_only: bool, evaluation: bool
+    scan: _Scan,
+    start: int,
+    end: int,
+    *,
+    completion_only: bool,
+    evaluation: bool,
+    goal_met: bool,
 ) -> tuple[int, ...]:
     """Where the clause's quantities only size what was done, not how much it changed:
     counts of places a rollout reached ("now live in five cities"), and, in a clause
     that only says something was done, its counts and durations ("went live on three
-    wards", "shipped it in six weeks"; not "three weeks early"); every figure of a
+    wards", "shipped it in six weeks"; not "three weeks early"); counts of the work
+    ("launched six models"), unless that count was the goal; every figure of a
     model's offline evaluation ("an AUC of 0.86 on a held-out year")."""
     lo = bisect_left(scan.q_starts, start)
     hi = bisect_left(scan.q_starts, end, lo)
@@ -728,8 +750,15 @@ def _sizes_only(
         or (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
         or (q.kind == "duration" and _lasts_the_work(scan, q, end))
+        or (q.kind == "count" and not goal_met and _counts_the_work(low, q.start))
         or (q.kind == "percent" and _ROLLOUT_BEFORE_RE.search(low, max(0, q.start - 32), q.start))
     )
+
+
+def _counts_the_work(low: str, start: int) -> bool:
+    """ "i'd launched like six models", "we shipped 3 dashboards": a count of the work."""
+    match = _WORK_VERB_BEFORE_RE.search(low, max(0, start - 30), start)
+    return match is not None and match.group(1) in lx.WORK_DONE_VERBS
 
 
 def _lasts_the_work(scan: _Scan, quantity: Quantity, end: int) -> bool:

@@ -457,6 +457,9 @@ SETUP = {
         ("It should save about 200 hours a year once it's live.", False),
         # a count of the people a step was tried with, and the fix after it, are the work
         ("we tested w/ 5 ppl, fixed nav labels", False),
+        # a count of the work measures nothing, unless that count was the goal
+        ("By the end of the half I'd launched like six models on it.", False),
+        ("We migrated about 60 jobs by the end of the quarter, which was the goal.", True),
         # a measured null, and a share with its noun, measure the outcome
         ("In the next twelve months we had zero customer complaints on this part.", True),
         ("The rebuild succeeded 58 nights out of 60.", True),
