@@ -2131,6 +2131,7 @@ FORECAST_PHRASES = (
     "forecasts that",
     "forecasts it",
     "not measured yet",
+    "proj.",
     "not live yet",
     "not yet live",
     "isn't live yet",

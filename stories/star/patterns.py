@@ -103,7 +103,7 @@ LEX_RE = re.compile(phrase_alternation(LEX_KINDS))
 # Only the first of a run of terminators can match, and the closing run is
 # bounded and possessive, so "....." or '."."."' stays linear.
 SENTENCE_END_RE = re.compile(
-    r"[.!?\n](?:(?<=\n)|(?<![.!?].)[.!?\"'\u201d\u2019)\]]{0,8}+(?=\s*$|\s+[^a-z0-9\s]))"
+    r"[.!?\n](?:(?<=\n)|(?<![.!?].)[.!?\"'\u201d\u2019)\]]{0,8}+(?=\s*$|\s+[^a-z0-9\s~$€£¥₹]))"
 )
 # A full stop before a lowercase word also ends a sentence (speech-to-text writes
 # "i pulled the logs. as a result churn fell") unless the word before it is an

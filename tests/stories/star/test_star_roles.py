@@ -484,6 +484,7 @@ SETUP = {
         # a forecast said as "the forecast says", or marked as not measured
         ("- forecast says ~$1.2M/yr from consistent discounting", False),
         ("Roughly $80k a year in fuel, not measured yet.", False),
+        ("in shadow mode now, finance proj. ~$1.5M/yr interchange recovered", False),
     ],
 )
 def test_a_number_counts_only_when_it_measures_the_outcome(result: str, quantified: bool) -> None:

@@ -207,3 +207,9 @@ def test_a_short_answer_that_is_all_outcome_has_a_result() -> None:
     )
     assert "by 25%" in report.parts["result"]
     assert report.quantified
+
+
+def test_a_stop_before_a_figure_is_no_sentence_end() -> None:
+    """ "approx. $40k", "proj. ~$1.5M": an abbreviation before a figure, not two sentences."""
+    assert len(sentence_spans("finance proj. ~$1.5M/yr recovered")) == 1
+    assert len(sentence_spans("It broke. Then I fixed it.")) == 2
