@@ -2084,6 +2084,8 @@ NULL_OUTCOME_NOUNS = (
     "injuries",
     "chargebacks",
     "rollbacks",
+    "downtime",
+    "loss",
 )
 # Phrases that make a claim about a whole career, not one time ("across my career I've
 # saved millions"): a claim like that is no event and no measured outcome of a story.

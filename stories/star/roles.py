@@ -148,7 +148,7 @@ _APPROXIMATE_WORDS = frozenset({"about", "around", "roughly", "nearly", "almost"
 _CONTINUED_VERB_RE = re.compile(r"(?:,|[ \t]and|[ \t]\+)[ \t]+$")
 # A measured null: "zero customer complaints", "not a single outage" (a change, like "-30%").
 _NULL_OUTCOME_RE = re.compile(
-    r"(?<![a-z])(?:zero|not a single)(?:[ \t]+[a-z-]+){0,2}?[ \t]+(?:"
+    r"(?<![a-z0-9.,])(?:zero|not a single|0)(?:[ \t]+[a-z-]+){0,2}?[ \t]+(?:"
     + "|".join(lx.NULL_OUTCOME_NOUNS)
     + r")(?![a-z])"
 )

@@ -462,6 +462,7 @@ SETUP = {
         ("We migrated about 60 jobs by the end of the quarter, which was the goal.", True),
         # a measured null, and a share with its noun, measure the outcome
         ("In the next twelve months we had zero customer complaints on this part.", True),
+        ("- outage ~47 min total, 0 data loss", True),
         ("The rebuild succeeded 58 nights out of 60.", True),
         ("- Gini 0.36 -> 0.58 on out-of-time sample, committee approved", False),
         # a state reported after a comma is read on its own
