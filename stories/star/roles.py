@@ -158,6 +158,8 @@ _WORK_VERB_BEFORE_RE = re.compile(
     r"[ \t]+$"
 )
 _WHICH_WAS_RE = re.compile(r"(?:which|that|this|and that)[ \t]+(?:was|were|is|hit|met)\b")
+# Before a duration: "to revisit it in", "to ship in": when something is to be done.
+_PLAN_IN_RE = re.compile(r"(?<![a-z])to(?:[ \t]+[a-z']+){1,4}[ \t]+in[ \t]+(?:about[ \t]+)?$")
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -750,6 +752,7 @@ def _sizes_only(
         or (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
         or (q.kind == "duration" and _lasts_the_work(scan, q, end))
+        or (q.kind == "duration" and _PLAN_IN_RE.search(low, max(0, q.start - 40), q.start))
         or (q.kind == "count" and not goal_met and _counts_the_work(low, q.start))
         or (q.kind == "percent" and _ROLLOUT_BEFORE_RE.search(low, max(0, q.start - 32), q.start))
     )

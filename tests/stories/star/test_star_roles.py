@@ -457,6 +457,9 @@ SETUP = {
         ("It should save about 200 hours a year once it's live.", False),
         # a count of the people a step was tried with, and the fix after it, are the work
         ("we tested w/ 5 ppl, fixed nav labels", False),
+        # when something is to be done is a date, not a measure
+        ("In the end they agreed to keep the program and to revisit it in six months.", False),
+        ("Response times came down to under two hours in six months.", True),
         # a count of the work measures nothing, unless that count was the goal
         ("By the end of the half I'd launched like six models on it.", False),
         ("We migrated about 60 jobs by the end of the quarter, which was the goal.", True),
