@@ -12,11 +12,13 @@ Two failures, kept apart so the caller can record and react to each:
   not JSON, a refusal, or it breaks a rule in ``schema.py``). It carries the model,
   token counts and latency so the attempt can still be recorded.
 
-The request asks for ``response_format={"type": "json_object"}`` and the prompt asks
-for JSON too. OpenAI, vLLM, llama.cpp and Ollama accept that parameter; a server that
-rejects it answers 400, which surfaces as a non-transient ``LLMError`` naming the
-server's message. The answer is validated in code either way: raw model text never
-reaches the caller except inside validated ``FollowUp`` objects.
+The request asks for the schema itself (``response_format`` of type ``json_schema``,
+strict: OpenAI, vLLM, llama.cpp, recent Ollama). A server that answers 400 about the
+response format is asked again with ``json_object``, then with no ``response_format``
+(the prompt asks for JSON either way), and this process remembers what that server
+accepted. Any other 400 surfaces as a non-transient ``LLMError`` naming the server's
+message. The answer is validated in code either way: raw model text never reaches the
+caller except inside validated ``FollowUp`` objects.
 
 Settings arrive as an ``LLMSettings`` (``configured_settings()`` reads Django's
 ``LLM_*``); settings -> client -> call -> usage -> validated questions, all here. The
@@ -35,11 +37,18 @@ from urllib.parse import urlsplit
 
 from coach.base import LLM_BACKEND, CoachResult, FollowUp, PrincipleInput, StoryInput
 from coach.prompts import build_messages
-from coach.schema import MAX_ITEMS, SchemaError, normalise_question, parse_followups
+from coach.schema import (
+    FOLLOWUPS_JSON_SCHEMA,
+    MAX_ITEMS,
+    SchemaError,
+    normalise_question,
+    parse_followups,
+)
 
 if TYPE_CHECKING:
     import openai
     from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.chat.completion_create_params import ResponseFormat
 
 #: Low temperature: focused, repeatable questions, still not word-for-word identical.
 TEMPERATURE = 0.3
@@ -49,6 +58,12 @@ SERVER_MESSAGE_MAX = 200
 MODEL_MAX = 200
 #: Sent when no API key is configured (local servers ignore it; the client needs one).
 NO_KEY = "no-key"
+#: How the answer's format is asked for, best first ("text": no response_format).
+RESPONSE_FORMATS = ("json_schema", "json_object", "text")
+#: Words in a 400's message that say the server does not take the response format.
+_FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured")
+#: Per process: the best format each server (base URL, model) took, once one refused.
+_formats_taken: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -207,15 +222,7 @@ def _chat(
             ) from exc
     started = time.perf_counter()
     try:
-        response = client.chat.completions.create(
-            model=settings.model,
-            messages=cast("list[ChatCompletionMessageParam]", messages),
-            max_tokens=settings.max_tokens,
-            temperature=TEMPERATURE,
-            response_format={"type": "json_object"},
-        )
-    except openai.OpenAIError as exc:
-        raise _call_error(exc, settings) from exc
+        response = _create(client, settings, messages)
     except ValueError as exc:  # a 200 whose body is not JSON: the client cannot parse it
         raise LLMAnswerRejected(
             "the server's answer was not a chat completion",
@@ -230,6 +237,48 @@ def _chat(
         completion_tokens=_int_attr(usage, "completion_tokens"),
         latency_ms=latency_ms,
     )
+
+
+def _create(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]]) -> object:
+    """The completion, in the best response format this server takes: a 400 about the
+    format steps down to the next one, and the step is remembered for this process."""
+    import openai
+
+    server = (settings.base_url, settings.model)
+    fmt = _formats_taken.get(server, RESPONSE_FORMATS[0])
+    while True:
+        try:
+            return client.chat.completions.create(
+                model=settings.model,
+                messages=cast("list[ChatCompletionMessageParam]", messages),
+                max_tokens=settings.max_tokens,
+                temperature=TEMPERATURE,
+                response_format=_response_format(fmt),
+            )
+        except openai.BadRequestError as exc:
+            if fmt == RESPONSE_FORMATS[-1] or not _refuses_format(exc):
+                raise _call_error(exc, settings) from exc
+            fmt = RESPONSE_FORMATS[RESPONSE_FORMATS.index(fmt) + 1]
+            _formats_taken[server] = fmt
+        except openai.OpenAIError as exc:
+            raise _call_error(exc, settings) from exc
+
+
+def _response_format(fmt: str) -> ResponseFormat | openai.Omit:
+    """The request's ``response_format`` for this format (left out for "text")."""
+    import openai
+
+    if fmt == "json_schema":
+        return cast("ResponseFormat", {"type": "json_schema", "json_schema": FOLLOWUPS_JSON_SCHEMA})
+    if fmt == "json_object":
+        return {"type": "json_object"}
+    return openai.omit
+
+
+def _refuses_format(exc: openai.BadRequestError) -> bool:
+    """A 400 that says the server does not take the requested response format."""
+    text = f"{_server_message(exc, '')} {exc.code or ''} {exc.param or ''}".lower()
+    return any(word in text for word in _FORMAT_WORDS)
 
 
 def _content(response: object) -> str:

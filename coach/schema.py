@@ -75,6 +75,35 @@ _REFUSAL = re.compile(
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+#: The answer's shape as a JSON Schema, for servers that constrain output to it
+#: (``response_format`` of type ``json_schema``, strict: every key required, no others).
+#: Lengths, counts and the plain-text rules stay in code: strict mode cannot say them all.
+FOLLOWUPS_JSON_SCHEMA: dict[str, object] = {
+    "name": "followups",
+    "strict": True,
+    "schema": {
+        "type": "object",
+        "properties": {
+            "followups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "question": {"type": "string"},
+                        "part": {"type": "string", "enum": list(TARGET_PARTS)},
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["question", "part", "reason"],
+                    "additionalProperties": False,
+                },
+            }
+        },
+        "required": ["followups"],
+        "additionalProperties": False,
+    },
+}
+
+
 class SchemaError(ValueError):
     """The answer does not match the follow-up schema; ``reason`` says why."""
 

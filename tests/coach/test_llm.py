@@ -10,7 +10,7 @@ import socket
 import openai
 import pytest
 
-from coach.base import CoachResult, FollowUp, PrincipleInput, StoryInput
+from coach.base import TARGET_PARTS, CoachResult, FollowUp, PrincipleInput, StoryInput
 from coach.llm import (
     LLMAnswerRejected,
     LLMError,
@@ -20,6 +20,7 @@ from coach.llm import (
 )
 from coach.prompts import SYSTEM_PROMPT, build_messages
 from tests.fakes.fake_openai import (
+    DEFAULT_FOLLOWUPS,
     FakeOpenAI,
     answer,
     cut_off,
@@ -190,7 +191,7 @@ def test_request_carries_this_story_principle_and_settings(fake, llm_settings):
     assert body["model"] == "storybank-test-model"
     assert body["max_tokens"] == 321
     assert body["temperature"] <= 0.5
-    assert body["response_format"] == {"type": "json_object"}
+    assert body["response_format"]["type"] == "json_schema"
     assert body.get("stream") in (None, False)
     assert body["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
 
@@ -400,9 +401,9 @@ def test_transient_errors(fake, llm_settings, reply, code, words):
     ("reply", "code", "expected"),
     [
         (
-            status(400, "Unsupported parameter: 'response_format'"),
+            status(400, "Unsupported parameter: 'logit_bias'"),
             400,
-            "the LLM server refused the request (400): Unsupported parameter: 'response_format'",
+            "the LLM server refused the request (400): Unsupported parameter: 'logit_bias'",
         ),
         (
             status(401, f"Incorrect API key provided: {API_KEY}"),
@@ -592,3 +593,50 @@ def test_retry_after_as_an_http_date(fake, llm_settings):
     with pytest.raises(LLMError) as info:
         llm_followups(STORY, PRINCIPLE, 3, settings=llm_settings)
     assert info.value.retry_after is not None and 25 <= info.value.retry_after <= 30
+
+
+# --- structured output and reasoning models ----------------------------------------------
+
+
+def formats(fake) -> list[str]:
+    """The response_format type of each request the fake received ("" for none)."""
+    return [(body.get("response_format") or {}).get("type", "") for _, _, body in fake.requests]
+
+
+def test_the_schema_itself_is_asked_for_strictly(fake, llm_settings):
+    ask(llm_settings)
+    wanted = fake.last_body["response_format"]
+    assert wanted["type"] == "json_schema" and wanted["json_schema"]["strict"] is True
+    schema = wanted["json_schema"]["schema"]
+    item = schema["properties"]["followups"]["items"]
+    assert schema["required"] == ["followups"] and schema["additionalProperties"] is False
+    assert set(item["required"]) == {"question", "part", "reason"}
+    assert set(item["properties"]["part"]["enum"]) == set(TARGET_PARTS)
+
+
+@pytest.mark.parametrize(
+    ("unsupported", "tried", "then"),
+    [
+        ({"json_schema"}, ["json_schema", "json_object"], ["json_object"]),
+        ({"json_schema", "json_object"}, ["json_schema", "json_object", ""], [""]),
+    ],
+    ids=["no-json-schema", "no-response-format"],
+)
+def test_a_server_without_structured_output_falls_back_once_per_process(
+    fake, llm_settings, unsupported, tried, then
+):
+    """A 400 about the response format steps down to the next format; the next call
+    starts from the one that worked."""
+    fake.unsupported_formats = unsupported
+    first = ask(llm_settings)
+    assert formats(fake) == tried
+    assert [f.question for f in first.followups] == [d["question"] for d in DEFAULT_FOLLOWUPS]
+    ask(llm_settings)
+    assert formats(fake) == tried + then
+
+
+def test_a_400_about_something_else_is_not_a_format_fallback(fake, llm_settings):
+    fake.script(status(400, "messages: too many"))
+    with pytest.raises(LLMError) as info:
+        ask(llm_settings)
+    assert info.value.status == 400 and formats(fake) == ["json_schema"]

@@ -11,8 +11,11 @@ Runs a real HTTP server on 127.0.0.1 (a free port) in a daemon thread, so the re
         path, headers, body = fake.requests[0]      # body: the parsed JSON request
 
 When the script runs out, every request gets ``fake.default`` (a good answer unless
-set otherwise). Serves ``POST /v1/chat/completions`` and ``GET /v1/models``; every
-request is recorded, thread-safely.
+set otherwise). ``fake.unsupported_formats = {"json_schema"}`` makes the fake answer
+400 to a request whose ``response_format`` has one of those types, as servers without
+structured output do (``{"*"}``: any ``response_format``). Serves
+``POST /v1/chat/completions`` and ``GET /v1/models``; every request is recorded,
+thread-safely.
 """
 
 from __future__ import annotations
@@ -268,6 +271,8 @@ class FakeOpenAI:
         self.default = default if default is not None else good()
         self._initial_default = self.default
         self.api_key = api_key
+        #: ``response_format`` types answered with a 400 ("*": every one).
+        self.unsupported_formats: set[str] = set()
         self._lock = threading.Lock()
         self._queue: deque[FakeResponse] = deque()
         self._requests: list[RecordedRequest] = []
@@ -334,6 +339,7 @@ class FakeOpenAI:
             self._queue.clear()
             self._requests.clear()
             self.default = self._initial_default
+            self.unsupported_formats = set()
 
     @property
     def pending(self) -> int:
@@ -390,6 +396,12 @@ class FakeOpenAI:
             return
         if not isinstance(body, dict):
             self._send(handler, status(400, "The request body is not a JSON object."), body)
+            return
+        wanted = body.get("response_format")
+        kind = wanted.get("type") if isinstance(wanted, dict) else None
+        if kind and (kind in self.unsupported_formats or "*" in self.unsupported_formats):
+            message = f"response_format type '{kind}' is not supported by this server"
+            self._send(handler, status(400, message, error_code="invalid_value"), body)
             return
         with self._lock:
             response = self._queue.popleft() if self._queue else self.default
