@@ -160,6 +160,14 @@ _WORK_VERB_BEFORE_RE = re.compile(
 _WHICH_WAS_RE = re.compile(r"(?:which|that|this|and that)[ \t]+(?:was|were|is|hit|met)\b")
 # Before a duration: "to revisit it in", "to ship in": when something is to be done.
 _PLAN_IN_RE = re.compile(r"(?<![a-z])to(?:[ \t]+[a-z']+){1,4}[ \t]+in[ \t]+(?:about[ \t]+)?$")
+# After a count: people, then what they did ("customers opened", "clinicians now use").
+_ADOPTION_AFTER_RE = re.compile(
+    r"(?:[ \t]+[a-z-]+)?[ \t]+(?:"
+    + "|".join(lx.ADOPTER_NOUNS)
+    + r")(?:[ \t]+(?:have|had|now|all|then|already))*[ \t]+(?:"
+    + "|".join(sorted(lx.ADOPTION_VERBS, key=len, reverse=True))
+    + r")(?![a-z])"
+)
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -360,6 +368,9 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     changes = [m.start() for m in SIGNED_CHANGE_RE.finditer(low)]
     changes += _state_changes(low, hits)
     changes += [match.start() for match in _NULL_OUTCOME_RE.finditer(low)]
+    changes += [
+        q.start for q in quantities if q.kind == "count" and _ADOPTION_AFTER_RE.match(low, q.end)
+    ]
     for arrow in ARROWS:
         at = low.find(arrow)
         while at >= 0:

@@ -457,6 +457,9 @@ SETUP = {
         ("It should save about 200 hours a year once it's live.", False),
         # a count of the people a step was tried with, and the fix after it, are the work
         ("we tested w/ 5 ppl, fixed nav labels", False),
+        # adoption said as a count of people who did something measures the outcome
+        ("In the first six weeks about 38,000 customers opened at least one pot.", True),
+        ("We ran a survey that about 3,000 people answered.", False),
         # when something is to be done is a date, not a measure
         ("In the end they agreed to keep the program and to revisit it in six months.", False),
         ("Response times came down to under two hours in six months.", True),
