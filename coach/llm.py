@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ NO_KEY = "no-key"
 RESPONSE_FORMATS = ("json_schema", "json_object", "text")
 #: Words in a 400's message that say the server does not take the response format.
 _FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured")
+#: Model names of reasoning models: o1, o3-mini, o4-mini, gpt-5, gpt-5-mini ...
+_REASONING_NAME = re.compile(r"(?:o\d+|gpt-5)(?:\b|[-.])")
 #: Per process: the best format each server (base URL, model) took, once one refused.
 _formats_taken: dict[tuple[str, str], str] = {}
 
@@ -75,6 +78,8 @@ class LLMSettings:
     model: str
     timeout: float = 20.0
     max_tokens: int = 600
+    #: A reasoning model (max_completion_tokens, no temperature); None: from its name.
+    reasoning: bool | None = None
 
 
 class LLMError(Exception):
@@ -128,7 +133,18 @@ def configured_settings() -> LLMSettings | None:
         model=conf.LLM_MODEL,
         timeout=conf.LLM_TIMEOUT,
         max_tokens=conf.LLM_MAX_TOKENS,
+        reasoning=conf.LLM_REASONING,
     )
+
+
+def is_reasoning_model(settings: LLMSettings) -> bool:
+    """Whether the model takes ``max_completion_tokens`` and no ``temperature``: as the
+    setting says, or else from its name (OpenAI's o-series and gpt-5, not their chat
+    variants)."""
+    if settings.reasoning is not None:
+        return settings.reasoning
+    name = settings.model.rsplit("/", 1)[-1].lower()
+    return bool(_REASONING_NAME.match(name)) and "-chat" not in name
 
 
 def make_client(settings: LLMSettings) -> openai.OpenAI:
@@ -246,13 +262,15 @@ def _create(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[st
 
     server = (settings.base_url, settings.model)
     fmt = _formats_taken.get(server, RESPONSE_FORMATS[0])
+    reasoning = is_reasoning_model(settings)
     while True:
         try:
             return client.chat.completions.create(
                 model=settings.model,
                 messages=cast("list[ChatCompletionMessageParam]", messages),
-                max_tokens=settings.max_tokens,
-                temperature=TEMPERATURE,
+                max_tokens=openai.omit if reasoning else settings.max_tokens,
+                max_completion_tokens=settings.max_tokens if reasoning else openai.omit,
+                temperature=openai.omit if reasoning else TEMPERATURE,
                 response_format=_response_format(fmt),
             )
         except openai.BadRequestError as exc:

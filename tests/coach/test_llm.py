@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -15,6 +16,7 @@ from coach.llm import (
     LLMAnswerRejected,
     LLMError,
     LLMSettings,
+    configured_settings,
     llm_followups,
     make_client,
 )
@@ -640,3 +642,37 @@ def test_a_400_about_something_else_is_not_a_format_fallback(fake, llm_settings)
     with pytest.raises(LLMError) as info:
         ask(llm_settings)
     assert info.value.status == 400 and formats(fake) == ["json_schema"]
+
+
+@pytest.mark.parametrize(
+    ("model", "reasoning", "expected"),
+    [
+        ("o3-mini", None, True),
+        ("openai/o4-mini", None, True),
+        ("gpt-5", None, True),
+        ("gpt-4o-mini", None, False),
+        ("llama3.1", None, False),
+        ("gpt-5", False, False),
+        ("my-local-thinker", True, True),
+    ],
+)
+def test_reasoning_models_get_max_completion_tokens_and_no_temperature(
+    fake, llm_settings, model, reasoning, expected
+):
+    settings = dataclasses.replace(llm_settings, model=model, reasoning=reasoning)
+    ask(settings)
+    body = fake.last_body
+    if expected:
+        assert body["max_completion_tokens"] == 321
+        assert "max_tokens" not in body and "temperature" not in body
+    else:
+        assert body["max_tokens"] == 321 and "temperature" in body
+        assert "max_completion_tokens" not in body
+
+
+def test_llm_reasoning_setting_is_read(settings, fake):
+    settings.LLM_BASE_URL, settings.LLM_MODEL = fake.base_url, "gpt-5"
+    settings.LLM_REASONING = None
+    assert configured_settings().reasoning is None  # decided from the model name
+    settings.LLM_REASONING = False
+    assert configured_settings().reasoning is False
