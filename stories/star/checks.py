@@ -120,7 +120,7 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
                 "absent", "No Task: you never say what you were asked or aimed to do."
             )
         return PartVerdict("absent", f"The {label} is missing.")
-    if is_placeholder(part.text):
+    if is_placeholder(part.text) or (not from_text and _opens_with_placeholder(part.text)):
         return PartVerdict("trivial", f"The {label} is only a placeholder.")
     if name == "action":
         return _action_verdict(part, from_text)
@@ -140,6 +140,12 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
             f"aim for at least {th.MIN_PART_WORDS[name]}).",
         )
     return None
+
+
+def _opens_with_placeholder(text: str) -> bool:
+    """ "T: ?" with notes to self under it ("- check # of jobs"): a part left open."""
+    first = text.strip().split("\n", 1)[0]
+    return "\n" in text.strip() and is_placeholder(first)
 
 
 def _states_typed_task(text: str) -> bool:

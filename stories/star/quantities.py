@@ -45,8 +45,9 @@ _HALF_PERIOD_BEFORE = frozenset(
 _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"})
 _ROUGHLY = r"(?:[ \t]+(?:about|around|roughly|nearly|almost|under|over|just|below|above|~))*"
 _FROM_BEFORE_RE = re.compile(rf"(?<![a-z])from{_ROUGHLY}[ \t]+$")
-_TO_GAP_RE = re.compile(rf"[ \t]+to{_ROUGHLY}[ \t]+")
-_JOIN_GAP_MAX = 24  # characters between two figures that "to" or "of the" may join
+# "... to ...", also past a few words ("from about eighty a day back down to around ten").
+_TO_GAP_RE = re.compile(rf"(?:[ \t]+[a-z]+){{0,4}}?[ \t]+to{_ROUGHLY}[ \t]+")
+_JOIN_GAP_MAX = 32  # characters between two figures that "to" or "of the" may join
 # "40 of the 60 sites", "nine out of ten", "1 in 40": a share, one quantity.
 _OF_GAP_RE = re.compile(
     r"(?:[ \t]+[a-z]+[ \t]+out[ \t]+of|[ \t]+(?:out[ \t]+of|of|in))"

@@ -168,6 +168,11 @@ _ADOPTION_AFTER_RE = re.compile(
     + "|".join(sorted(lx.ADOPTION_VERBS, key=len, reverse=True))
     + r")(?![a-z])"
 )
+# Words after "going to" that make it a direction, not the future ("going to the depots").
+_NOT_VERBS = frozenset(
+    {"the", "a", "an", "our", "their", "his", "her", "my", "your", "its", "this", "that"}
+    | {"these", "those", "each", "every", "all", "some", "customers", "users", "people"}
+)
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
@@ -285,6 +290,15 @@ def units(
                 merged.append(unit)
         found.extend(merged)
     return found
+
+
+def _predicts(low: str, start: int, end: int, clause_end: int) -> bool:
+    """Whether a modal says what will or would happen: not "would have" (the past), and
+    "going to" only before a verb ("the food going to the two counties" is a direction)."""
+    after = _next_word(low, end, clause_end)
+    if after == "have":
+        return False
+    return not (low.startswith("going to", start) and (after in _NOT_VERBS or after[:1].isdigit()))
 
 
 def _says_it_was(low: str, unit: Unit) -> bool:
@@ -615,7 +629,7 @@ def _classify(
             kinds.add("change")
         if "goal" in hit_kinds and _next_word(low, hit_end, end) in lx.GOAL_MET_WORDS:
             goal_met = True
-        if "modal" in hit_kinds and _next_word(low, hit_end, end) != "have":
+        if "modal" in hit_kinds and _predicts(low, hit_start, hit_end, end):
             kinds.add("prediction")  # "that would cut it in half"; "would have" is past
         if "forecast" in hit_kinds:
             kinds.add("prediction")  # "finance expects it to save $200k"

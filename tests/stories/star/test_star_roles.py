@@ -131,6 +131,18 @@ def test_a_typed_task_is_present_when_it_says_what_the_work_had_to_do(
     assert ("task" not in report.missing_parts) is stated
 
 
+def test_a_labelled_task_left_open_is_a_placeholder() -> None:
+    notes = (
+        "S: 212 cron jobs on one VM, failures every week\n"
+        "T: ?\n- check # of jobs deleted vs migrated\n"
+        "A: I moved the jobs to the scheduler\n"
+        "R: failed-job tickets ~15/wk -> ~1"
+    )
+    report = check(text=notes)
+    assert "task" in report.missing_parts
+    assert "placeholder" in next(f.message for f in report.findings if f.part == "task")
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -463,6 +475,10 @@ SETUP = {
         # when something is to be done is a date, not a measure
         ("In the end they agreed to keep the program and to revisit it in six months.", False),
         ("Response times came down to under two hours in six months.", True),
+        # time given back is measured; "going to the counties" is a direction, not the future
+        ("The weekly meeting was cancelled, which gave back about 16 person-hours a week.", True),
+        ("The share of our food going to the two rural counties went from 8% to 15%.", True),
+        ("By the end of the quarter I had rewritten 48 articles and written 17 new ones.", False),
         # a count of the work measures nothing, unless that count was the goal
         ("By the end of the half I'd launched like six models on it.", False),
         ("We migrated about 60 jobs by the end of the quarter, which was the goal.", True),

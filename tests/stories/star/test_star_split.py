@@ -213,3 +213,16 @@ def test_a_stop_before_a_figure_is_no_sentence_end() -> None:
     """ "approx. $40k", "proj. ~$1.5M": an abbreviation before a figure, not two sentences."""
     assert len(sentence_spans("finance proj. ~$1.5M/yr recovered")) == 1
     assert len(sentence_spans("It broke. Then I fixed it.")) == 2
+
+
+def test_dictated_outcome_with_steps_after_it_is_the_result() -> None:
+    answer = (
+        "so i was on the fraud rotation that week which meant i owned anything in the queue "
+        "and on a monday i saw that reports of fake shipping notices had tripled so i pulled "
+        "the accounts involved and put a hold on payouts for new sellers and within two days "
+        "the fraud reports went from about eighty a day back down to around ten and then "
+        "after that i wrote up the pattern for the ml team so they could add it as a feature"
+    )
+    report = check(text=answer)
+    assert "went from about eighty a day" in report.parts["result"]
+    assert report.quantified
