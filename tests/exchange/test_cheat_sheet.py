@@ -43,7 +43,8 @@ def test_cards_show_principles_primary_first_and_skip_archived(client_for, rich_
     assert card.story.title == "Rebuilt the nightly sales pipeline"
     assert card.principles == [("Ownership", True), ("Dive Deep", True), ("Grit", False)]
     assert [label for label, _, _ in card.lines] == ["S", "T", "A", "R", "L"]
-    assert card.numbers == ["8", "1", "6 hours", "60", "80%"]  # result first, then action
+    # result first ("from 8 a month to 1" is one before -> after), then action
+    assert card.numbers == ["from 8 a month to 1", "6 hours", "60", "80%"]
     assert "Won back a churned customer" not in body
     assert "Their private story" not in body
     assert '<span class="cheat-primary">Ownership</span>' in body
