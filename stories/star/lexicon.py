@@ -718,6 +718,12 @@ WORK_DONE_VERBS = frozenset(
         "published",
         "migrated",
         "produced",
+        "run",
+        "installed",
+        "conducted",
+        "organised",
+        "organized",
+        "sent",
         "written",
         "rewritten",
         "rewrote",
@@ -1440,7 +1446,11 @@ OUTCOME_VERBS = frozenset(
     }
 )
 # Verbs in the present that describe the state now ("it now runs", "is used by").
-NOW_WORDS = frozenset({"now", "today", "still", "since", "within"})
+# Words that date a figure after the work ("now", "three months later we were at 1 in 40"):
+# with a figure and no one acting, the state it reached.
+NOW_WORDS = frozenset(
+    {"now", "today", "still", "since", "within", "weeks later", "months later", "quarters later"}
+)
 # An outcome with nothing concrete in it: "it went well", "the project was a success".
 GENERIC_OUTCOMES = (
     "went well",
@@ -1841,6 +1851,11 @@ CLAUSE_OPENERS = (
     "i was asked",
     "so what i did",
     "what i did was",
+    # a hedge after the figure is a clause of its own ("..., i'd have to check")
+    "i'd have to",
+    "i'd need to",
+    "i would have to",
+    "i would need to",
     "and then",
     "then i",
     "after that",

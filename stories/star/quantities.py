@@ -43,7 +43,7 @@ _HALF_PERIOD_BEFORE = frozenset(
     {"the", "this", "next", "last", "first", "second", "that", "each", "every"}
 )
 _APPROXIMATELY = frozenset({"about", "around", "roughly", "only", "just", "some"})
-_ROUGHLY = r"(?:[ \t]+(?:about|around|roughly|nearly|almost|under|over|just|below|above|~))*"
+_ROUGHLY = r"(?:[ \t]+(?:about|around|roughly|nearly|almost|under|over|just|below|above|like|~))*"
 _FROM_BEFORE_RE = re.compile(rf"(?<![a-z])from{_ROUGHLY}[ \t]+$")
 # "... to ...", also past a few words ("from about eighty a day back down to around ten").
 _TO_GAP_RE = re.compile(rf"(?:[ \t]+[a-z]+){{0,4}}?[ \t]+to{_ROUGHLY}[ \t]+")

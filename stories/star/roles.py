@@ -154,7 +154,8 @@ _NULL_OUTCOME_RE = re.compile(
 )
 # The verb right before a count, past words of roughness ("launched like six").
 _WORK_VERB_BEFORE_RE = re.compile(
-    r"([a-z]+)(?:[ \t]+(?:about|around|roughly|nearly|almost|over|like|some|another|just))*"
+    r"([a-z]+)(?:[ \t]+(?:about|around|roughly|nearly|almost|over|like|some|something"
+    r"|another|just))*"
     r"[ \t]+$"
 )
 _WHICH_WAS_RE = re.compile(r"(?:which|that|this|and that)[ \t]+(?:was|were|is|hit|met)\b")

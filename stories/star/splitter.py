@@ -28,7 +28,7 @@ from .quantities import AMOUNT_KINDS, Quantity, collect_quantities
 from .report import CORE_PARTS, PART_NAMES
 from .roles import Unit, units
 from .scan import LexHits, scan
-from .textutil import Sentences, lower_same_length, sentence_spans
+from .textutil import Sentences, is_placeholder, lower_same_length, sentence_spans
 
 _PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
 _PART_RANGE = range(len(PART_NAMES))
@@ -208,7 +208,7 @@ def _label_begin(text: str, start: int) -> int | None:
 
 def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
     labels = _find_labels(text, hits)
-    if len({part for _, _, part in labels if part}) < 2:
+    if len({part for _, _, part in labels if part}) < 2 and not _left_open(text, labels):
         return None
     segments: list[tuple[str, int, int]] = []
     preamble = _stripped(text, 0, labels[0][0])
@@ -226,12 +226,23 @@ def _split_by_labels(text: str, hits: list[Hit]) -> SplitResult | None:
         if span is not None and part:
             segments.append((part, *span))
     if "action" not in labelled:
-        segments = _unlabelled_actions(text, segments, labelled_from=labelled_from)
+        segments = _unlabelled_actions(
+            text, segments, labelled_from=labelled_from, with_result="result" not in labelled
+        )
     core_found = len(labelled & set(CORE_PARTS))
     if not segments:
         return None
     confidence = th.SPLIT_LABELS_CONFIDENCE_BASE + th.SPLIT_LABELS_CONFIDENCE_PER_PART * core_found
     return _result(text, segments, confidence, "labels")
+
+
+def _left_open(text: str, labels: list[tuple[int, int, str]]) -> bool:
+    """One label, the last, heading a Result the candidate left open ("R: ??", "Result:
+    TBD"): trusted, so the notes before it are not read as a Result."""
+    if len(labels) != 1 or labels[0][2] != "result":
+        return False
+    span = _stripped(text, labels[0][1], len(text))
+    return span is not None and is_placeholder(text[span[0] : span[1]].split("\n", 1)[0])
 
 
 def _preamble_by_roles(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -245,10 +256,16 @@ _SETUP = ("situation", "task", "action")
 
 
 def _unlabelled_actions(
-    text: str, segments: list[tuple[str, int, int]], *, labelled_from: int
+    text: str,
+    segments: list[tuple[str, int, int]],
+    *,
+    labelled_from: int,
+    with_result: bool = False,
 ) -> list[tuple[str, int, int]]:
     """Notes labelled S, T and R but not A: the lines after the setup's last label line
-    are the Action ("T: my team's pipelines" then "- moved the 3 heaviest jobs").
+    are the Action ("T: my team's pipelines" then "- moved the 3 heaviest jobs"); with
+    no Result label either (``with_result``), their roles split them into the Action
+    and the Result ("- searches 2% -> 0.5% in 6 wks").
 
     Only a labelled section gives up lines (``segments[labelled_from:]``): text before
     the first label (a title, a preamble) stays whole.
@@ -268,7 +285,23 @@ def _unlabelled_actions(
         return segments
     head = _stripped(text, start, line_end)
     own = [(part, *head)] if head is not None else []
-    return [*segments[:index], *own, ("action", *rest), *segments[index + 1 :]]
+    after = _rest_by_roles(text, *rest) if with_result else [("action", *rest)]
+    return [*segments[:index], *own, *after, *segments[index + 1 :]]
+
+
+def _rest_by_roles(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The Action and the Result of unlabelled note lines after the setup."""
+    split = _split_by_cues(text[start:end], lower_same_length(text[start:end]), [])
+    found: list[tuple[str, int, int]] = []
+    for part, s, e in split.segments:
+        name = "result" if part in ("result", "reflection") else "action"
+        if found and found[-1][0] == name:
+            found[-1] = (name, found[-1][1], e + start)
+        else:
+            found.append((name, s + start, e + start))
+    if not found or found[0][0] != "action":
+        return [("action", start, end)]
+    return found
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -329,10 +362,7 @@ def _cue_scores(
             role = "measured_outcome"
         elif role == "outcome" and not unit.concrete:
             role = "generic_outcome"
-        row = list(th.SPLIT_ROLE_SCORES[role])
-        if follow_up and index > last_measured and role == "action":
-            row[_RESULT] += th.SPLIT_FOLLOW_UP_RESULT_WEIGHT
-        scores.append(row)
+        scores.append(list(th.SPLIT_ROLE_SCORES[role]))
     for start, _, raw in hits:
         cue = SPLIT_CUE_PART.get(raw) or SPLIT_CUE_PART.get(normalise_phrase(raw))
         if cue is not None:
@@ -343,6 +373,12 @@ def _cue_scores(
         index = bisect_right(starts, match.start()) - 1
         if index >= 0:
             scores[index][_ACTION] += th.SPLIT_I_PAST_ACTION_WEIGHT
+    if follow_up:
+        # the steps after it follow it up: nearly as much Result as Action
+        for index in range(last_measured + 1, len(found)):
+            if found[index].role == "action":
+                row = scores[index]
+                row[_RESULT] = max(row[_RESULT], row[_ACTION] - th.SPLIT_FOLLOW_UP_MARGIN)
     return scores
 
 

@@ -74,7 +74,7 @@ SPLIT_ROLE_SCORES = {
     "measured_outcome": (-1.0, -3.0, 0.0, 3.5, -2.0),
     "lesson": (-1.0, -3.0, -0.5, -1.0, 3.0),
 }
-SPLIT_FOLLOW_UP_RESULT_WEIGHT = 2.5  # a step after the last measured change follows it up
+SPLIT_FOLLOW_UP_MARGIN = 1.0  # how much less Result than Action a follow-up step gets
 SPLIT_STRONG_CUE = 1.0  # cue weight that backs a part's assignment
 SPLIT_CONFLICT_CUE = 1.5  # a cue this strong for another part is a conflict
 # Confidence of a cue-based split: base + per backed part + per present part

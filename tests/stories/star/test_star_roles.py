@@ -479,6 +479,10 @@ SETUP = {
         ("The weekly meeting was cancelled, which gave back about 16 person-hours a week.", True),
         ("The share of our food going to the two rural counties went from 8% to 15%.", True),
         ("By the end of the quarter I had rewritten 48 articles and written 17 new ones.", False),
+        # the state reached, dated after the work; a hedge after the figure keeps it
+        ("Pick rate dipped for a week. Three months later we were at roughly 1 in 40.", True),
+        ("I think revenue went up around 20%, maybe more, I'd have to check the number.", True),
+        ("We revisited it a couple of months later and tweaked it a bit.", False),
         # a count of the work measures nothing, unless that count was the goal
         ("By the end of the half I'd launched like six models on it.", False),
         ("We migrated about 60 jobs by the end of the quarter, which was the goal.", True),

@@ -226,3 +226,32 @@ def test_dictated_outcome_with_steps_after_it_is_the_result() -> None:
     report = check(text=answer)
     assert "went from about eighty a day" in report.parts["result"]
     assert report.quantified
+
+
+def test_notes_with_a_goal_and_a_lesson_label_find_the_unlabelled_result() -> None:
+    notes = (
+        "site search - zero results (hardware retailer)\n"
+        "- goal: cut zero-result searches before holiday traffic; me = search PM\n"
+        "- read ~500 zero-result queries by hand -> mostly synonyms and spellings\n"
+        "- I wrote a synonym list w/ 2 store staff, eng added a unit normaliser\n"
+        "- zero-result searches 2% -> 0.5% of all searches in 6 wks\n"
+        "- then: rolled the same approach to the FR + DE sites\n"
+        "- lesson: read the raw queries, dashboards hide this"
+    )
+    report = check(text=notes)
+    assert "2% -> 0.5%" in report.parts["result"]
+    assert "I wrote a synonym list" in report.parts["action"]
+    assert report.quantified
+
+
+def test_a_spoken_outcome_followed_by_several_steps_is_the_result() -> None:
+    answer = (
+        "so i was a fraud analyst at a payments startup and my manager basically gave me "
+        "the card fraud rules to own so first thing i did was i pulled a year of chargebacks "
+        "and i matched them to the rules and i built a velocity check on new cards and when "
+        "it went live chargebacks fell by like forty percent in the first month and then i "
+        "handed the monitoring over to the risk ops team and i wrote up every rule"
+    )
+    report = check(text=answer)
+    assert "forty percent" in report.parts["result"]
+    assert report.quantified
