@@ -63,12 +63,13 @@ def check(
     missing = checks.missing_core_parts(parts, from_text=from_text)
     actions = checks.count_actions(parts)
     measured = checks.measured_outcomes(parts["result"], from_text=from_text)
+    headline = checks.headline_outcomes(parts["situation"]) if from_text and not measured else []
     total_words = sum(part.words for part in parts.values())
     issues += checks.check_parts(parts, missing)
     issues += checks.check_reflection(parts["reflection"])
     issues += checks.check_balance(parts, [name for name in missing if not given[name].strip()])
     issues += checks.check_ownership(parts["action"], actions)
-    issues += checks.check_impact(parts["result"], parts["action"], measured)
+    issues += checks.check_impact(parts["result"], parts["action"], measured, headline)
     issues += checks.check_length(total_words)
     issues += checks.check_vague(parts)
     issues += checks.check_hedging(parts)
@@ -83,14 +84,14 @@ def check(
             i.finding.code,
         )
     )
-    caps = checks.score_caps(missing, bool(measured), actions, parts)
+    caps = checks.score_caps(missing, bool(measured or headline), actions, parts)
     score, breakdown = _score(issues, caps)
     findings = [issue.finding for issue in issues]
     return StarReport(
         score=score,
         findings=findings,
         missing_parts=list(missing),
-        quantified=bool(measured),
+        quantified=bool(measured or headline),
         mostly_we=actions.mostly_we,
         band=band_for(score).key,
         metrics=_metrics(parts, total_words, actions),

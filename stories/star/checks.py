@@ -10,7 +10,7 @@ from . import lexicon as lx
 from . import thresholds as th
 from .analysis import PartAnalysis
 from .codes import CODES
-from .patterns import TARGET_NOTATION_RE, TYPED_TASK_RE, phrase_spans
+from .patterns import HEADLINE_RE, TARGET_NOTATION_RE, TYPED_TASK_RE, phrase_spans
 from .quantities import AMOUNT_KINDS, Quantity
 from .report import CORE_PARTS, Finding
 from .roles import Unit
@@ -421,6 +421,22 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
     return found
 
 
+def headline_outcomes(situation: PartAnalysis) -> list[Quantity]:
+    """The measure of an outcome said first, as a headline, in an undivided answer
+    ("Headline first: falls went from 6 per 1,000 patient-days to just under 2")."""
+    if not situation.sentences.spans or HEADLINE_RE.match(situation.text.lower()) is None:
+        return []
+    _, first_end = situation.sentences.spans[0]
+    return [
+        q
+        for q in situation.quantities
+        if q.start < first_end
+        and (unit := _unit_at(situation, q.start)) is not None
+        and unit.role == "outcome"
+        and q.start not in unit.scope
+    ]
+
+
 def _unit_at(part: PartAnalysis, offset: int) -> Unit | None:
     for unit in part.units:
         if unit.start <= offset < unit.end:
@@ -429,9 +445,23 @@ def _unit_at(part: PartAnalysis, offset: int) -> Unit | None:
 
 
 def check_impact(
-    result: PartAnalysis, action: PartAnalysis, measured: list[Quantity]
+    result: PartAnalysis,
+    action: PartAnalysis,
+    measured: list[Quantity],
+    headline: list[Quantity] | None = None,
 ) -> list[Issue]:
-    """impact_quantified / impact_not_quantified (skipped when there is no Result)."""
+    """impact_quantified / impact_not_quantified (skipped when there is no Result);
+    ``headline``: the measure of an outcome the answer opens with, in the Situation."""
+    if headline:
+        return [
+            _issue(
+                "impact_quantified",
+                "situation",
+                "You open with the measured outcome "
+                f"({_quote([q.text for q in headline], 3)}): say it again at the end.",
+                spans=[(q.start, q.end) for q in headline],
+            )
+        ]
     if not result.text.strip():
         return []
     if measured:

@@ -227,3 +227,9 @@ TARGET_NOTATION_RE = re.compile(
     r"(?:[<>\u2264\u2265]=?[ \t]*~?[$€£]?[0-9])"
     r"|(?<![a-z])(?:by|before)[ \t]+(?:q[1-4]|fy|end of|the end of|[0-9]|[a-z]{3,9}[ \t]+[0-9])"
 )
+
+# An answer that opens with its outcome ("Headline first:", "Bottom line:", "TL;DR -").
+HEADLINE_RE = re.compile(
+    r"[\s*_#>-]*(?:the[ \t]+)?(?:headline(?:[ \t]+first)?|bottom[ \t]+line(?:[ \t]+first)?"
+    r"|short[ \t]+version|tl;?dr|result[ \t]+first|the[ \t]+result[ \t]+first)[ \t]*[:,\-\u2013\u2014]"
+)

@@ -255,3 +255,20 @@ def test_a_spoken_outcome_followed_by_several_steps_is_the_result() -> None:
     report = check(text=answer)
     assert "forty percent" in report.parts["result"]
     assert report.quantified
+
+
+def test_an_answer_that_opens_with_its_measured_outcome_is_quantified() -> None:
+    answer = (
+        "Headline first: patient falls on my unit went from about 6 a month to 2 over nine "
+        "months. I was the nurse manager of a 32-bed ward and the chief nursing officer asked "
+        "me to own the falls programme. I audited every fall of the last year, moved the "
+        "highest-risk patients closer to the station and started bedside huddles at each "
+        "night shift change."
+    )
+    report = check(text=answer)
+    assert report.quantified
+    finding = next(f for f in report.findings if f.code == "impact_quantified")
+    assert finding.part == "situation"
+    assert "say it again at the end" in finding.message
+    plain = check(text=answer.removeprefix("Headline first: "))
+    assert not plain.quantified
