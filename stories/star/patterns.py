@@ -231,5 +231,6 @@ TARGET_NOTATION_RE = re.compile(
 # An answer that opens with its outcome ("Headline first:", "Bottom line:", "TL;DR -").
 HEADLINE_RE = re.compile(
     r"[\s*_#>-]*(?:the[ \t]+)?(?:headline(?:[ \t]+first)?|bottom[ \t]+line(?:[ \t]+first)?"
-    r"|short[ \t]+version|tl;?dr|result[ \t]+first|the[ \t]+result[ \t]+first)[ \t]*[:,\-\u2013\u2014]"
+    r"|short[ \t]+version|tl;?dr|result[ \t]+first|the[ \t]+result[ \t]+first)"
+    r"[ \t]*[:,\-\u2013\u2014]"
 )
