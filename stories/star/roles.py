@@ -152,11 +152,10 @@ _NULL_OUTCOME_RE = re.compile(
     + "|".join(lx.NULL_OUTCOME_NOUNS)
     + r")(?![a-z])"
 )
-# The verb right before a count, past words of roughness ("launched like six").
-_WORK_VERB_BEFORE_RE = re.compile(
-    r"([a-z]+)(?:[ \t]+(?:about|around|roughly|nearly|almost|over|like|some|something"
-    r"|another|just))*"
-    r"[ \t]+$"
+# Words of roughness between a verb and its count ("launched like six").
+_ROUGH_WORDS = frozenset(
+    {"about", "around", "roughly", "nearly", "almost", "over", "like", "some", "something"}
+    | {"another", "just"}
 )
 _WHICH_WAS_RE = re.compile(r"(?:which|that|this|and that)[ \t]+(?:was|were|is|hit|met)\b")
 # Before a duration: "to revisit it in", "to ship in": when something is to be done.
@@ -778,7 +777,7 @@ def _sizes_only(
         or (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
         or (q.kind == "duration" and _lasts_the_work(scan, q, end))
-        or (q.kind == "duration" and _PLAN_IN_RE.search(low, max(0, q.start - 40), q.start))
+        or (q.kind == "duration" and _to_be_done_in(low, q.start))
         or (q.kind == "count" and not goal_met and _counts_the_work(low, q.start))
         or (q.kind == "percent" and _ROLLOUT_BEFORE_RE.search(low, max(0, q.start - 32), q.start))
     )
@@ -786,8 +785,18 @@ def _sizes_only(
 
 def _counts_the_work(low: str, start: int) -> bool:
     """ "i'd launched like six models", "we shipped 3 dashboards": a count of the work."""
-    match = _WORK_VERB_BEFORE_RE.search(low, max(0, start - 30), start)
-    return match is not None and match.group(1) in lx.WORK_DONE_VERBS
+    words = low[max(0, start - 30) : start].split()
+    while words and words[-1] in _ROUGH_WORDS:
+        words.pop()
+    return bool(words) and words[-1] in lx.WORK_DONE_VERBS
+
+
+def _to_be_done_in(low: str, start: int) -> bool:
+    """ "to revisit it in six months": when something is to be done, not a measure."""
+    before = low[max(0, start - 40) : start]
+    if not (before.endswith(" in ") or before.endswith(" in about ")):
+        return False
+    return _PLAN_IN_RE.search(before) is not None
 
 
 def _lasts_the_work(scan: _Scan, quantity: Quantity, end: int) -> bool:
