@@ -77,7 +77,7 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
     """The core parts that are missing, each with the reason, in S/T/A/R order.
 
     A part is missing when it is absent, placeholder text, too short, or holds no
-    content of its kind: a Task needs a stated goal (in any part but the Reflection), an
+    content of its kind: a Task needs a stated goal (before the Result), an
     Action a step someone took, a Result an outcome that says what changed.
     """
     verdicts: dict[str, PartVerdict] = {}
@@ -110,8 +110,8 @@ def missing_core_parts(parts: Analyses, *, from_text: bool) -> dict[str, PartVer
 def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | None:
     part = parts[name]
     label = name.capitalize()
-    if name == "task" and any(parts[p].has_role("goal") for p in CORE_PARTS):
-        return None
+    if name == "task" and any(parts[p].has_role("goal") for p in _GOAL_PARTS):
+        return None  # a goal in the Result is a later ask ("the VP then asked me to...")
     if name == "situation" and from_text and _scene_words(parts) >= th.MIN_PART_WORDS[name]:
         return None
     if not part.text.strip():
@@ -140,6 +140,9 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
             f"aim for at least {th.MIN_PART_WORDS[name]}).",
         )
     return None
+
+
+_GOAL_PARTS = ("situation", "task", "action")
 
 
 def _opens_with_placeholder(text: str) -> bool:

@@ -131,6 +131,18 @@ def test_a_typed_task_is_present_when_it_says_what_the_work_had_to_do(
     assert ("task" not in report.missing_parts) is stated
 
 
+def test_an_ask_in_the_result_is_no_task() -> None:
+    """ "The VP later asked me to review the next launches": a consequence, not the Task."""
+    report = check(
+        situation=SETUP["situation"],
+        task="See above.",
+        action=ACTION,
+        result="Tickets fell from 340 to 90 a week. The VP later asked me to review the next "
+        "two launches.",
+    )
+    assert "task" in report.missing_parts
+
+
 def test_a_labelled_task_left_open_is_a_placeholder() -> None:
     notes = (
         "S: 212 cron jobs on one VM, failures every week\n"
