@@ -108,7 +108,7 @@ def owned_objects(
     )
     round_ask_followups(practice_round=practice_round, backend="rules")
     loop = loop_create(user=user, name=f"{name} loop", date=None, principle_set=custom)
-    slot = slot_add(loop=loop, label=f"{name} interviewer", principles=[principle])
+    slot = slot_add(loop=loop, label=f"{text[:60]} interviewer", principles=[principle])
     pin_set(slot=slot, principle=principle, story=story)
     mock = MockLoop.objects.create(user=user, loop=loop, name=loop.name)
     return {
