@@ -14,7 +14,7 @@ from .patterns import HEADLINE_RE, TARGET_NOTATION_RE, TYPED_TASK_RE, phrase_spa
 from .quantities import AMOUNT_KINDS, Quantity
 from .report import CORE_PARTS, Finding
 from .roles import Unit
-from .textutil import is_placeholder
+from .textutil import is_placeholder, opens_with_placeholder
 
 Analyses = dict[str, PartAnalysis]
 
@@ -120,7 +120,7 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
                 "absent", "No Task: you never say what you were asked or aimed to do."
             )
         return PartVerdict("absent", f"The {label} is missing.")
-    if is_placeholder(part.text) or (not from_text and _opens_with_placeholder(part.text)):
+    if is_placeholder(part.text) or (not from_text and opens_with_placeholder(part.text)):
         return PartVerdict("trivial", f"The {label} is only a placeholder.")
     if name == "action":
         return _action_verdict(part, from_text)
@@ -143,12 +143,6 @@ def _part_verdict(name: str, parts: Analyses, from_text: bool) -> PartVerdict | 
 
 
 _GOAL_PARTS = ("situation", "task", "action")
-
-
-def _opens_with_placeholder(text: str) -> bool:
-    """ "T: ?" with notes to self under it ("- check # of jobs"): a part left open."""
-    first = text.strip().split("\n", 1)[0]
-    return "\n" in text.strip() and is_placeholder(first)
 
 
 def _states_typed_task(text: str) -> bool:

@@ -282,10 +282,15 @@ def _words_before(text: str, start: int) -> list[str]:
     return [word.strip(_PUNCTUATION) for word in text[max(0, start - 40) : start].split()[-3:]]
 
 
+def _past_roughness(previous: list[str]) -> list[str]:
+    """The words before a number without the last one if it is "about", "around"..."""
+    return previous[:-1] if previous and previous[-1] in _APPROXIMATELY else previous
+
+
 def _is_team_size(previous: list[str]) -> bool:
     """ "a team of 6", "a group of about twenty", "staffed with two teams" (given the
     words before the number)."""
-    words = previous[:-1] if previous and previous[-1] in _APPROXIMATELY else previous
+    words = _past_roughness(previous)
     if len(words) >= 2 and words[-1] == "with" and words[-2] in _STAFFED_WORDS:
         return True
     return len(words) >= 2 and words[-1] == "of" and words[-2] in _TEAM_WORDS
@@ -293,7 +298,7 @@ def _is_team_size(previous: list[str]) -> bool:
 
 def _is_crew(previous: list[str], next_word: str | None) -> bool:
     """ "with three engineers", "with about 4 people": who did the work, not an amount."""
-    words = previous[:-1] if previous and previous[-1] in _APPROXIMATELY else previous
+    words = _past_roughness(previous)
     return bool(words) and words[-1] == "with" and next_word in lx.CREW_NOUNS
 
 

@@ -645,8 +645,7 @@ def _classify(
     role, concrete = _role(
         low, start, end, kinds, changed, goal_met, quantity, i_actions + we_actions, hypothetical
     )
-    lo = bisect_left(scan.subject_ends, start)
-    subjects = scan.subjects[lo : bisect_left(scan.subject_ends, end, lo)]
+    subjects = _subjects_in(scan, start, end)
     scope = (
         _sizes_only(
             scan,
@@ -683,10 +682,15 @@ def _classify(
     return unit, actor
 
 
+def _subjects_in(scan: _Scan, start: int, end: int) -> list[str]:
+    """ "i"/"we" for each subject that ends inside ``[start, end)``, in order."""
+    lo = bisect_left(scan.subject_ends, start)
+    return scan.subjects[lo : bisect_left(scan.subject_ends, end, lo)]
+
+
 def _career_claim(scan: _Scan, start: int, end: int, hypothetical: int) -> Unit:
     """A claim about a whole career: context, with its "I" counted as a subject only."""
-    lo = bisect_left(scan.subject_ends, start)
-    subjects = scan.subjects[lo : bisect_left(scan.subject_ends, end, lo)]
+    subjects = _subjects_in(scan, start, end)
     quantity = _any_in(scan.q_starts, start, end)
     return Unit(
         start,

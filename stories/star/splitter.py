@@ -28,7 +28,7 @@ from .quantities import AMOUNT_KINDS, Quantity, collect_quantities
 from .report import CORE_PARTS, PART_NAMES
 from .roles import Unit, units
 from .scan import LexHits, scan
-from .textutil import Sentences, is_placeholder, lower_same_length, sentence_spans
+from .textutil import Sentences, lower_same_length, opens_with_placeholder, sentence_spans
 
 _PART_INDEX = {name: index for index, name in enumerate(PART_NAMES)}
 _PART_RANGE = range(len(PART_NAMES))
@@ -241,14 +241,19 @@ def _left_open(text: str, labels: list[tuple[int, int, str]]) -> bool:
     TBD"): trusted, so the notes before it are not read as a Result."""
     if len(labels) != 1 or labels[0][2] != "result":
         return False
-    span = _stripped(text, labels[0][1], len(text))
-    return span is not None and is_placeholder(text[span[0] : span[1]].split("\n", 1)[0])
+    content = text[labels[0][1] :]
+    return bool(content.strip()) and opens_with_placeholder(content)
+
+
+def _segments_by_roles(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The cue split of ``text[start:end]``, its segments shifted into ``text``."""
+    split = _split_by_cues(text[start:end], lower_same_length(text[start:end]), [])
+    return [(part, s + start, e + start) for part, s, e in split.segments]
 
 
 def _preamble_by_roles(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The Situation, Task and Action segments of unlabelled notes before the first label."""
-    split = _split_by_cues(text[start:end], lower_same_length(text[start:end]), [])
-    found = [(part, s + start, e + start) for part, s, e in split.segments if part in _SETUP]
+    found = [seg for seg in _segments_by_roles(text, start, end) if seg[0] in _SETUP]
     return found or [("situation", start, end)]
 
 
@@ -291,14 +296,13 @@ def _unlabelled_actions(
 
 def _rest_by_roles(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The Action and the Result of unlabelled note lines after the setup."""
-    split = _split_by_cues(text[start:end], lower_same_length(text[start:end]), [])
     found: list[tuple[str, int, int]] = []
-    for part, s, e in split.segments:
+    for part, s, e in _segments_by_roles(text, start, end):
         name = "result" if part in ("result", "reflection") else "action"
         if found and found[-1][0] == name:
-            found[-1] = (name, found[-1][1], e + start)
+            found[-1] = (name, found[-1][1], e)
         else:
-            found.append((name, s + start, e + start))
+            found.append((name, s, e))
     if not found or found[0][0] != "action":
         return [("action", start, end)]
     return found

@@ -122,3 +122,8 @@ def is_placeholder(text: str) -> bool:
     if stripped.lower().rstrip(".!") in PLACEHOLDERS:
         return True
     return HAS_LETTER_RE.search(stripped) is None
+
+
+def opens_with_placeholder(text: str) -> bool:
+    """True when the first line has no real content ("T: ?" over notes to self)."""
+    return is_placeholder(text.strip().split("\n", 1)[0])
