@@ -35,6 +35,28 @@ def test_database() -> Iterator[None]:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def mapped_bank(stories: int):
+    """A new user with ``stories`` stories, each mapped to two Amazon principles
+    (primary and secondary, spread evenly over the 16); inside ``test_database()``."""
+    from principles.models import Principle
+    from stories.services import story_set_principles
+    from tests.accounts.factories import UserFactory
+    from tests.stories.factories import StoryFactory
+
+    user = UserFactory()
+    principles = list(Principle.objects.filter(principle_set__slug="amazon"))
+    for i in range(stories):
+        story = StoryFactory(owner=user, title=f"Story {i:02d}")
+        story_set_principles(
+            story=story,
+            mappings={
+                principles[i % 16].pk: "primary",
+                principles[(i + 5) % 16].pk: "secondary",
+            },
+        )
+    return user
+
+
 def bench_client(user=None):
     """A test client that talks to the app as a browser on localhost would."""
     from django.test import Client

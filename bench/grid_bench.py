@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 
-from _django import bench_client, interleaved_medians, test_database
+from _django import bench_client, interleaved_medians, mapped_bank, test_database
 
 STORIES = 60
 ROUNDS = 60
@@ -91,21 +91,9 @@ def main() -> int:
         from django.urls import reverse
 
         from principles.models import Principle
-        from stories.services import story_set_principles
-        from tests.accounts.factories import UserFactory
-        from tests.stories.factories import StoryFactory
 
-        user = UserFactory()
-        principles = list(Principle.objects.filter(principle_set__slug="amazon"))
-        for i in range(STORIES):
-            story = StoryFactory(owner=user, title=f"Story {i:02d}")
-            story_set_principles(
-                story=story,
-                mappings={
-                    principles[i % 16].pk: "primary",
-                    principles[(i + 5) % 16].pk: "secondary",
-                },
-            )
+        user = mapped_bank(STORIES)
+        principle_count = Principle.objects.filter(principle_set__slug="amazon").count()
         client = bench_client(user)
         grid_url, trivial_url = reverse("coverage:grid"), reverse("password_change_done")
 
@@ -121,7 +109,7 @@ def main() -> int:
         )
         rows = rows_two_ways(user)
     ratio = medians["grid"] / medians["trivial"]
-    print(f"coverage grid, {len(principles)} principles x {STORIES} stories, {ROUNDS} rounds")
+    print(f"coverage grid, {principle_count} principles x {STORIES} stories, {ROUNDS} rounds")
     print(f"  trivial logged-in page  {medians['trivial'] * 1000:8.2f} ms (median)")
     print(f"  coverage grid           {medians['grid'] * 1000:8.2f} ms (median)")
     verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from _django import bench_client, interleaved_medians, test_database
+from _django import bench_client, interleaved_medians, mapped_bank, test_database
 
 STORIES = 60
 ROUNDS = 40
@@ -32,22 +32,8 @@ def main() -> int:
         from planning.loop_plan import plan_backups, plan_loop
         from planning.practice_state import PracticeState
         from planning.services import loop_create_from_template
-        from principles.models import Principle
-        from stories.services import story_set_principles
-        from tests.accounts.factories import UserFactory
-        from tests.stories.factories import StoryFactory
 
-        user = UserFactory()
-        principles = list(Principle.objects.filter(principle_set__slug="amazon"))
-        for i in range(STORIES):
-            story = StoryFactory(owner=user, title=f"Story {i:02d}")
-            story_set_principles(
-                story=story,
-                mappings={
-                    principles[i % 16].pk: "primary",
-                    principles[(i + 5) % 16].pk: "secondary",
-                },
-            )
+        user = mapped_bank(STORIES)
         loop = loop_create_from_template(user=user, template_key="amazon-onsite")
         client = bench_client(user)
         plan_url, trivial_url = (
