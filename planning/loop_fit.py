@@ -85,6 +85,46 @@ def shaky_penalty(shaky: int) -> float:
     return min(MAX_SHAKY_PENALTY, POINTS_PER_SHAKY * shaky)
 
 
+#: Why a story past the age limit gains nothing for recency.
+_TOO_OLD = f"Older than {STORY_MAX_AGE_DAYS // 365} years"
+
+
+@dataclass(frozen=True)
+class StoryPoints:
+    """The part of a story's fit that is the same for every principle: its score and
+    band, its recency and its shaky follow-ups, with the reasons."""
+
+    points: float
+    reasons: tuple[str, ...]
+
+
+def story_points(story: FitStory, *, shaky: int, today: dt.date) -> StoryPoints:
+    """What the story brings to any principle it can serve."""
+    points, reasons = 0.0, []
+    if story.score is not None:
+        points += score_points(story.score) + BAND_POINTS[band_for(story.score).key]
+    recency = recency_points(story.happened_on, today)
+    points += recency
+    if story.happened_on is not None and recency == 0:
+        reasons.append(_TOO_OLD)
+    if shaky:
+        points -= shaky_penalty(shaky)
+        reasons.append(f"{shaky} follow-up{'s' if shaky != 1 else ''} marked shaky")
+    return StoryPoints(points, tuple(reasons))
+
+
+def _fit(weight: str | None, text_stems: str, cues: Cues, own: StoryPoints) -> Fit | None:
+    points, shown = _principle_points(text_stems, cues, weight)
+    if points < MIN_POINTS:
+        return None
+    if weight is None:
+        reasons = (*shown, "A stretch: not mapped to it yet", *own.reasons)
+        points *= STRETCH_SHARE
+    else:
+        reasons = (*shown[1:], *own.reasons)  # the page shows the mapping itself
+    return Fit(round(max(MIN_FIT, points + own.points), 3), weight, reasons)
+
+
 def story_fit(
     story: FitStory,
     text_stems: str,
@@ -96,25 +136,8 @@ def story_fit(
 ) -> Fit | None:
     """The story's fit for the principle (its pk and ``matcher.principle_cues``), given
     the story's ``matcher.haystack``; None when it cannot serve it."""
-    weight = story.weights.get(principle_pk)
-    points, shown = _principle_points(text_stems, cues, weight)
-    if points < MIN_POINTS:
-        return None
-    reasons = list(shown[1:] if weight else shown)  # the page shows the mapping itself
-    if weight is None:
-        points *= STRETCH_SHARE
-        reasons.append("A stretch: not mapped to it yet")
-    if story.score is not None:
-        band = band_for(story.score)
-        points += score_points(story.score) + BAND_POINTS[band.key]
-    recency = recency_points(story.happened_on, today)
-    points += recency
-    if story.happened_on is not None and recency == 0:
-        reasons.append("Older than three years")
-    if shaky:
-        points -= shaky_penalty(shaky)
-        reasons.append(f"{shaky} follow-up{'s' if shaky != 1 else ''} marked shaky")
-    return Fit(round(max(MIN_FIT, points), 3), weight, tuple(reasons))
+    own = story_points(story, shaky=shaky, today=today)
+    return _fit(story.weights.get(principle_pk), text_stems, cues, own)
 
 
 @lru_cache(maxsize=8192)
@@ -149,12 +172,11 @@ def loop_fits(
     fits: dict[int, dict[int, Fit]] = {}
     for story in stories:
         text_stems = story_haystack(story)
-        shaky = practice.shaky_count(story.pk)
+        own = story_points(story, shaky=practice.shaky_count(story.pk), today=today)
+        weights = story.weights
         row = {}
         for principle_pk, principle_cue in cues:
-            fit = story_fit(
-                story, text_stems, principle_pk, principle_cue, shaky=shaky, today=today
-            )
+            fit = _fit(weights.get(principle_pk), text_stems, principle_cue, own)
             if fit is not None:
                 row[principle_pk] = fit
         if row:

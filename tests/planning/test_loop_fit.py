@@ -60,7 +60,7 @@ def test_recent_stories_fit_better_and_old_ones_say_so():
     recent = fit(story(1, {1: "primary"}, month=dt.date(2026, 11, 1)))
     old = fit(story(2, {1: "primary"}, month=dt.date(2019, 1, 1)))
     assert recent.value > old.value
-    assert "Older than three years" in old.reasons
+    assert "Older than 3 years" in old.reasons
     assert recency_points(None, TODAY) == 0
     assert recency_points(TODAY - dt.timedelta(days=STORY_MAX_AGE_DAYS), TODAY) == 0
 
