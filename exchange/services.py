@@ -141,7 +141,10 @@ class ImportResult:
         text = f"Imported {_count(self.stories_created, 'story', 'stories')}"
         if self.stories_renamed:
             text += f" ({self.stories_renamed} renamed “… ({IMPORTED})”)"
-        text += f", skipped {self.stories_skipped} already in your bank (same title)"
+        text += (
+            f", skipped {self.stories_skipped} already in your bank or repeated in the file "
+            "(same title)"
+        )
         sets = []
         if self.sets_created:
             sets.append(f"added {_count(self.sets_created, 'principle set', 'principle sets')}")
@@ -264,15 +267,17 @@ def _plan_stories(
     taken = existing | {s["title"].casefold() for s in stories}
     ids = selectors.principle_ids(user=user)
     file_sets = {p.data["slug"]: p for p in set_plans}
+    seen: set[str] = set()  # titles met earlier in this file
     plans = []
     for i, data in enumerate(stories):
         plan = _StoryPlan(data, data["title"])
-        if data["title"].casefold() in existing:
-            if on_duplicate == "skip":
-                plan.skip = True
-            else:
-                plan.title, plan.renamed = _new_title(data["title"], taken), True
-                taken.add(plan.title.casefold())
+        title = data["title"].casefold()
+        if on_duplicate == "skip" and (title in existing or title in seen):
+            plan.skip = True  # a repeat inside the file is imported once, the first time
+        elif title in existing:  # and on_duplicate == "rename"
+            plan.title, plan.renamed = _new_title(data["title"], taken), True
+            taken.add(plan.title.casefold())
+        seen.add(title)
         for j, mapping in enumerate(data["principles"]):
             ref = _resolve(
                 mapping,

@@ -395,3 +395,35 @@ def test_the_example_in_schema_md_imports(user, amazon):
     result = bank_import(user=user, data=example)
     assert result.ok, messages(result)
     assert (result.stories_created, result.sets_created) == (1, 1)
+
+
+def test_skip_imports_a_title_repeated_in_the_file_once(user):
+    """The issue's defect: the same title three times in one file gave three copies."""
+    doc = bank_doc(
+        story_doc("Cut build times", result="Builds fell from 40 to 9 minutes."),
+        story_doc("CUT BUILD TIMES", result="A second telling."),
+        story_doc("cut build times", result="A third telling."),
+        story_doc("Another story"),
+    )
+
+    result = bank_import(user=user, data=dumps(doc), on_duplicate="skip")
+
+    assert result.ok, messages(result)
+    assert (result.stories_created, result.stories_skipped) == (2, 2)
+    stories = Story.objects.filter(owner=user).order_by("title")
+    assert [(s.title, s.result) for s in stories] == [
+        ("Another story", story_doc()["result"]),
+        ("Cut build times", "Builds fell from 40 to 9 minutes."),  # the first one wins
+    ]
+
+
+def test_skip_imports_nothing_twice_when_the_repeat_is_already_in_my_bank(user):
+    StoryFactory(owner=user, title="Cut build times", result="Mine, kept.")
+    doc = bank_doc(story_doc("Cut Build Times"), story_doc("cut build times"))
+
+    result = bank_import(user=user, data=dumps(doc), on_duplicate="skip")
+
+    assert (result.stories_created, result.stories_skipped) == (0, 2)
+    assert list(Story.objects.filter(owner=user).values_list("result", flat=True)) == [
+        "Mine, kept."
+    ]
