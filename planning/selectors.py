@@ -9,14 +9,16 @@ from typing import NamedTuple
 
 from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from planning import raw_reads
 from planning.coverage import Grid, build_grid
 from planning.loop_fit import FitStory, loop_fits
 from planning.loop_templates import likely_order
 from planning.loops import Plan, PrincipleInfo, SlotRow, build_plan, resolve_slots
 from planning.matcher import StoryText
-from planning.models import CoverageTarget, Loop, LoopPin, LoopSlot
+from planning.models import CoverageTarget, Loop, LoopSlot
 from planning.practice_state import PracticeState, practice_state
 from principles.models import Principle, PrincipleSet
 from principles.selectors import principles_visible_to, set_get
@@ -166,8 +168,12 @@ def loop_list(*, user) -> list[LoopSummary]:
 
 
 def loop_get(*, user, pk: int) -> Loop:
-    """One of the user's loops, or 404 (another user's loop does not exist for them)."""
-    return get_object_or_404(Loop.objects.select_related("principle_set"), pk=pk, owner=user)
+    """One of the user's loops with its set, or 404 (another user's loop does not exist
+    for them). Raw SQL (``raw_reads``): every loop page loads its loop first."""
+    loop = raw_reads.own_loop(owner_id=user.pk, pk=pk)
+    if loop is None:
+        raise Http404("No such loop.")
+    return loop
 
 
 def slot_get(*, user, loop_pk: int, pk: int) -> LoopSlot:
@@ -179,16 +185,8 @@ def slot_get(*, user, loop_pk: int, pk: int) -> LoopSlot:
 
 def _principles_by_set(set_ids: list[int]) -> dict[int, list[PrincipleInfo]]:
     """Per set, its principles most likely asked first (one query)."""
-    rows = list(
-        Principle.objects.filter(principle_set_id__in=set_ids)
-        .annotate(asked=Count("questions"))
-        .order_by("principle_set_id", "position", "name")
-        .values_list(
-            "principle_set_id", "principle_set__slug", "pk", "name", "slug", "keywords", "asked"
-        )
-    )
     grouped: dict[int, list[tuple[PrincipleInfo, int, str]]] = {}
-    for set_id, set_slug, pk, name, slug, keywords, asked in rows:
+    for set_id, set_slug, pk, name, slug, keywords, asked in raw_reads.principle_rows(set_ids):
         found = grouped.setdefault(set_id, [])
         found.append(
             (PrincipleInfo(pk, name, slug, tuple(keywords or ()), len(found)), asked, set_slug)
@@ -211,9 +209,7 @@ def _slots_by_loop(loop_ids: list[int]) -> dict[int, list[SlotRow]]:
     """Per loop, its interviewers with their principles (one query: a row per slot and
     principle, or one with no principle)."""
     rows: dict[int, tuple[int, str, int, bool, int, list[int]]] = {}
-    for loop_id, pk, label, position, unknown, count, principle_pk in LoopSlot.objects.filter(
-        loop_id__in=loop_ids
-    ).values_list("loop_id", "pk", "label", "order", "unknown", "unknown_count", "principles"):
+    for loop_id, pk, label, position, unknown, count, principle_pk in raw_reads.slot_rows(loop_ids):
         row = rows.setdefault(pk, (loop_id, label, position, unknown, count, []))
         if principle_pk is not None:
             row[5].append(principle_pk)
@@ -247,26 +243,16 @@ def loop_slots(*, loop: Loop, principles: list[PrincipleInfo]) -> list[SlotRow]:
 
 def _pins_by_loop(loop_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
     pins: dict[int, dict[tuple[int, int], int]] = {pk: {} for pk in loop_ids}
-    for loop_id, slot_pk, principle_pk, story_pk in LoopPin.objects.filter(
-        loop_id__in=loop_ids
-    ).values_list("loop_id", "slot_id", "principle_id", "story_id"):
+    for loop_id, slot_pk, principle_pk, story_pk in raw_reads.pin_rows(loop_ids):
         pins[loop_id][(slot_pk, principle_pk)] = story_pk
     return pins
 
 
 def loop_fit_stories(*, user, set_ids: list[int]) -> dict[int, FitStory]:
     """The user's active stories with their mappings in these sets (two queries)."""
-    rows = (
-        Story.objects.owned_by(user)
-        .active()
-        .values_list("pk", "title", *PART_NAMES, "star_score", "happened_on")
-    )
+    rows = raw_reads.story_rows(owner_id=user.pk)
     weights: dict[int, dict[int, str]] = {}
-    for story_pk, principle_pk, weight in StoryPrinciple.objects.filter(
-        story__owner=user,
-        story__archived_at__isnull=True,
-        principle__principle_set_id__in=set_ids,
-    ).values_list("story_id", "principle_id", "weight"):
+    for story_pk, principle_pk, weight in raw_reads.weight_rows(owner_id=user.pk, set_ids=set_ids):
         weights.setdefault(story_pk, {})[principle_pk] = weight
     stories = {}
     for pk, title, *parts, score, happened_on in rows:

@@ -14,6 +14,7 @@ from coach.models import FollowUp, FollowUpJob, Rating
 from planning import selectors as planning_selectors
 from planning.models import Loop
 from planning.practice_state import PracticeState
+from planning.raw_reads import Names, aware_datetime, fetch
 from practice.models import MockLoop, PracticeRound, ReviewItem
 from practice.picker import least_recently_practised, pick_question, weakest_principle
 from principles.models import Principle, Question
@@ -181,28 +182,32 @@ def progress(*, user, weeks: int = PROGRESS_WEEKS) -> list[Week]:
 def planning_practice_state(*, user) -> PracticeState:
     """What the loop planner reads of practice (two queries): per story, the follow-ups
     marked shaky, on the story's page or in a round on it, newest first, and when it
-    was last practised."""
-    rows = (
-        FollowUp.objects.filter(
-            Q(story__owner=user) | Q(job__practice_rounds__user=user), rating=Rating.SHAKY
-        )
-        .order_by("-job__created_at", "position")
-        .values_list("story_id", "job__practice_rounds__story_id", "question")
+    was last practised. Raw SQL (``planning.raw_reads`` says why): every loop plan
+    reads it."""
+    f, story, job = Names(FollowUp, "f"), Names(Story, "s"), Names(FollowUpJob, "j")
+    link, rnd = Names(PracticeRound.followup_jobs.through, "rj"), Names(PracticeRound, "r")
+    rows = fetch(
+        f"SELECT {f.story}, {rnd.story}, {f.question} FROM {f} "  # noqa: S608 - names from _meta
+        f"LEFT JOIN {story} ON {story.id} = {f.story} JOIN {job} ON {job.id} = {f.job} "
+        f"LEFT JOIN {link} ON {link.followupjob} = {job.id} "
+        f"LEFT JOIN {rnd} ON {rnd.id} = {link.practiceround} "
+        f"WHERE ({story.owner} = %s OR {rnd.user} = %s) AND {f.rating} = %s "
+        f"ORDER BY {job.created_at} DESC, {f.position}",
+        [user.pk, user.pk, Rating.SHAKY.value],
     )
     shaky: dict[int, dict[str, None]] = {}
     for story_id, round_story_id, question in rows:
-        story = story_id or round_story_id
-        if story:
-            shaky.setdefault(story, {})[question] = None
-    last = dict(
-        PracticeRound.objects.filter(user=user, story__isnull=False)
-        .values("story_id")
-        .annotate(at=Max("created_at"))
-        .values_list("story_id", "at")
+        found = story_id or round_story_id
+        if found:
+            shaky.setdefault(found, {})[question] = None
+    last = fetch(
+        f"SELECT {rnd.story}, MAX({rnd.created_at}) FROM {rnd} "  # noqa: S608 - names from _meta
+        f"WHERE {rnd.user} = %s AND {rnd.story} IS NOT NULL GROUP BY {rnd.story}",
+        [user.pk],
     )
     return PracticeState(
         shaky={story: tuple(questions) for story, questions in shaky.items()},
-        last_practised=last,
+        last_practised={story: aware_datetime(at) for story, at in last},
     )
 
 
