@@ -1,5 +1,8 @@
-"""The bank file format (version 1): its limits, its field tables and its parser.
+"""The bank file format (versions 1 and 2): its limits, its field tables and its parser.
 
+Version 2 is what the export writes: version 1 (stories, their history and the
+user's own principle sets) plus practice rounds, follow-up questions, the review
+schedule, the coverage target and interview loops. Version 1 files still import.
 Documented for people in ``exchange/SCHEMA.md``; keep the two in step.
 """
 
@@ -10,12 +13,24 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from coach.base import TARGET_PARTS
+from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
 from common.sizes import megabytes
+from planning.models import (
+    LOOP_NAME_MAX,
+    SLOT_LABEL_MAX,
+    SLOT_PRINCIPLES_MAX,
+    SLOTS_MAX,
+    UNKNOWN_PRINCIPLES_DEFAULT,
+)
+from practice.forms import AnswerForm
+from practice.models import DEFAULT_TARGET_SECONDS, MockLoop, PracticeRound, RoundStatus
 from principles.models import LIST_LINE_MAX, LIST_MAX_LINES, Principle, PrincipleSet
 from stories.models import (
     CONTENT_FIELDS,
     FIELD_LIMITS,
     META_MAX,
+    PART_MAX,
     REFLECTION_MAX,
     Weight,
 )
@@ -25,6 +40,8 @@ from .validation import (
     INVALID,
     Bool,
     Choice,
+    Date,
+    Int,
     ListOf,
     Month,
     Obj,
@@ -42,7 +59,10 @@ from .validation import (
 )
 
 FORMAT = "storybank-bank"
-VERSION = 1
+#: The version the export writes.
+VERSION = 2
+#: The versions an import reads.
+READABLE_VERSIONS = (1, 2)
 #: The largest file an import reads (checked before parsing, on the web and the CLI).
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: An import stops listing problems after this many (the file needs fixing anyway).
@@ -56,6 +76,27 @@ PRINCIPLE_SLUG_MAX = Principle._meta.get_field("slug").max_length
 PRINCIPLE_DESCRIPTION_MAX = Principle._meta.get_field("description").max_length
 
 TEXT_LIMITS = {name: FIELD_LIMITS[name] for name in CONTENT_FIELDS}
+
+#: A reference local to the file ("s1", "loop-2"): how one object names another.
+REF_MAX = 40
+QUESTION_TEXT_MAX: int = PracticeRound._meta.get_field("question_text").max_length or 0
+FOLLOWUP_QUESTION_MAX: int = FollowUp._meta.get_field("question").max_length or 0
+FOLLOWUP_REASON_MAX: int = FollowUp._meta.get_field("reason").max_length or 0
+#: Questions one follow-up ask may hold (positions are small numbers; a coach asks a few).
+ASK_QUESTIONS_MAX = 50
+MODEL_MAX: int = FollowUpJob._meta.get_field("model").max_length or 0
+JOB_ERROR_MAX: int = FollowUpJob._meta.get_field("error").max_length or 0
+JOB_FALLBACK_MAX: int = FollowUpJob._meta.get_field("fallback_reason").max_length or 0
+MOCK_NAME_MAX: int = MockLoop._meta.get_field("name").max_length or 0
+#: The practice form's own limits on a round.
+SECONDS_TAKEN_MAX: int = AnswerForm.base_fields["seconds_taken"].max_value
+TARGET_SECONDS_MIN, TARGET_SECONDS_MAX = 30, 900
+SELF_RATING_MIN, SELF_RATING_MAX = 1, 5
+REVIEW_BOX_MIN, REVIEW_BOX_MAX = 1, 5
+SMALL_INT_MAX = 32767
+#: Only finished asks are exported: a queued one has asked nothing yet.
+FINISHED_JOB_STATUSES = (JobStatus.DONE.value, JobStatus.FAILED.value)
+RATINGS = (Rating.NAILED.value, Rating.SHAKY.value, Rating.SKIPPED.value)
 
 
 def _month(value: str) -> dt.date | None:
@@ -101,11 +142,15 @@ PRINCIPLE_SET = Obj(
     }
 )
 
+PRINCIPLE_REF_FIELDS = {
+    "set": Slug(max_length=SET_SLUG_MAX, required=True),
+    "principle": Slug(max_length=PRINCIPLE_SLUG_MAX, required=True),
+    "builtin": Bool(required=True),
+}
+
 MAPPING = Obj(
     fields={
-        "set": Slug(max_length=SET_SLUG_MAX, required=True),
-        "principle": Slug(max_length=PRINCIPLE_SLUG_MAX, required=True),
-        "builtin": Bool(required=True),
+        **PRINCIPLE_REF_FIELDS,
         "weight": Choice(choices=tuple(Weight.values), noun="weight", required=True),
     }
 )
@@ -151,6 +196,165 @@ BANK = Obj(
         "stories": ListOf(item=STORY, required=True, noun="stories"),
     }
 )
+
+# --- Version 2 ------------------------------------------------------------------------
+
+
+def _ref(**kwargs: Any) -> Slug:
+    return Slug(max_length=REF_MAX, **kwargs)
+
+
+def _principle_ref(**kwargs: Any) -> Obj:
+    return Obj(fields=PRINCIPLE_REF_FIELDS, **kwargs)
+
+
+FOLLOWUP_QUESTION = Obj(
+    fields={
+        "question": Text(max_length=FOLLOWUP_QUESTION_MAX, blank=False, required=True),
+        "part": Choice(choices=TARGET_PARTS, noun="part", required=True),
+        "reason": Text(max_length=FOLLOWUP_REASON_MAX),
+        "answer": Text(max_length=PART_MAX),
+        "rating": Choice(choices=RATINGS, noun="rating", nullable=True),
+        "answered_at": Timestamp(nullable=True),
+    }
+)
+
+#: One ask of the coach (a follow-up job) and the questions it asked.
+ASK = Obj(
+    fields={
+        "principle": _principle_ref(nullable=True),
+        "requested_backend": Choice(
+            choices=tuple(CoachBackend.values), noun="backend", required=True
+        ),
+        "backend": Choice(choices=tuple(CoachBackend.values), noun="backend", nullable=True),
+        "model": Text(max_length=MODEL_MAX),
+        "status": Choice(choices=FINISHED_JOB_STATUSES, noun="status", required=True),
+        "error": Text(max_length=JOB_ERROR_MAX),
+        "fallback_reason": Text(max_length=JOB_FALLBACK_MAX),
+        "created_at": Timestamp(),
+        "finished_at": Timestamp(nullable=True),
+        "questions": ListOf(item=FOLLOWUP_QUESTION, max_items=ASK_QUESTIONS_MAX, noun="questions"),
+    }
+)
+
+STORY_V2 = Obj(
+    fields={
+        "ref": _ref(nullable=True),
+        **STORY.fields,
+        "followups": ListOf(item=ASK, noun="follow-up asks"),
+    }
+)
+
+ROUND = Obj(
+    fields={
+        "question": Text(max_length=QUESTION_TEXT_MAX, blank=False, required=True),
+        "from_question_bank": Bool(),
+        "principle": _principle_ref(nullable=True),
+        "story": _ref(nullable=True),
+        "status": Choice(choices=tuple(RoundStatus.values), noun="status", required=True),
+        "target_seconds": Int(
+            min_value=TARGET_SECONDS_MIN,
+            max_value=TARGET_SECONDS_MAX,
+            fallback=DEFAULT_TARGET_SECONDS,
+        ),
+        "answer": Text(max_length=PART_MAX),
+        "seconds_taken": Int(min_value=0, max_value=SECONDS_TAKEN_MAX, nullable=True),
+        "self_rating": Int(min_value=SELF_RATING_MIN, max_value=SELF_RATING_MAX, nullable=True),
+        "notes": Text(max_length=PART_MAX),
+        "mock_loop": _ref(nullable=True),
+        "mock_interviewer": Text(max_length=SLOT_LABEL_MAX),
+        "mock_position": Int(min_value=0, max_value=SMALL_INT_MAX, fallback=0),
+        "created_at": Timestamp(),
+        "finished_at": Timestamp(nullable=True),
+        "followups": ListOf(item=ASK, noun="follow-up asks"),
+    }
+)
+
+MOCK_LOOP = Obj(
+    fields={
+        "ref": _ref(nullable=True),
+        "name": Text(max_length=MOCK_NAME_MAX, blank=False, required=True),
+        "loop": _ref(nullable=True),
+        "created_at": Timestamp(),
+    }
+)
+
+REVIEW_ITEM = Obj(
+    fields={
+        "story": _ref(required=True),
+        "principle": _principle_ref(required=True),
+        "box": Int(min_value=REVIEW_BOX_MIN, max_value=REVIEW_BOX_MAX, required=True),
+        "due_on": Date(required=True),
+        "last_practised_at": Timestamp(required=True),
+    }
+)
+
+_PRINCIPLE_SLUGS = ListOf(item=Slug(max_length=PRINCIPLE_SLUG_MAX), noun="principles")
+
+COVERAGE_TARGET = Obj(
+    fields={
+        "set": Slug(max_length=SET_SLUG_MAX, required=True),
+        "builtin": Bool(required=True),
+        "principles": _PRINCIPLE_SLUGS,
+    },
+    required=True,
+    nullable=True,
+)
+
+PIN = Obj(
+    fields={
+        "principle": Slug(max_length=PRINCIPLE_SLUG_MAX, required=True),
+        "story": _ref(required=True),
+    }
+)
+
+SLOT = Obj(
+    fields={
+        "label": Text(max_length=SLOT_LABEL_MAX, blank=False, required=True),
+        "principles": ListOf(
+            item=Slug(max_length=PRINCIPLE_SLUG_MAX),
+            max_items=SLOT_PRINCIPLES_MAX,
+            noun="principles",
+        ),
+        "unknown": Bool(),
+        "unknown_count": Int(
+            min_value=1, max_value=SLOT_PRINCIPLES_MAX, fallback=UNKNOWN_PRINCIPLES_DEFAULT
+        ),
+        "pins": ListOf(item=PIN, noun="pins"),
+    }
+)
+
+LOOP = Obj(
+    fields={
+        "ref": _ref(nullable=True),
+        "name": Text(max_length=LOOP_NAME_MAX, blank=False, required=True),
+        "date": Date(nullable=True),
+        "set": Slug(max_length=SET_SLUG_MAX, required=True),
+        "builtin": Bool(required=True),
+        "done_on": Date(nullable=True),
+        "created_at": Timestamp(),
+        "updated_at": Timestamp(),
+        "slots": ListOf(item=SLOT, max_items=SLOTS_MAX, noun="interviewers"),
+    }
+)
+
+#: Every section is required in version 2 (an empty list, or null for no target): a
+#: file that says version 2 but lacks one is cut short or mislabelled, not empty.
+BANK_V2 = Obj(
+    fields={
+        "format": Raw(required=True),
+        "version": Raw(required=True),
+        "exported_at": Timestamp(),
+        "principle_sets": ListOf(item=PRINCIPLE_SET, required=True, noun="principle sets"),
+        "stories": ListOf(item=STORY_V2, required=True, noun="stories"),
+        "practice_rounds": ListOf(item=ROUND, required=True, noun="practice rounds"),
+        "mock_loops": ListOf(item=MOCK_LOOP, required=True, noun="mock loops"),
+        "review_items": ListOf(item=REVIEW_ITEM, required=True, noun="review items"),
+        "coverage_target": COVERAGE_TARGET,
+        "loops": ListOf(item=LOOP, required=True, noun="loops"),
+    }
+)
+SCHEMAS = {1: BANK, 2: BANK_V2}
 
 
 @dataclass(frozen=True)
@@ -213,11 +417,12 @@ def _header_problems(doc: Any) -> list[Problem]:
         problems.append(Problem("version", "required field is missing"))
     elif isinstance(version, bool) or not isinstance(version, int):
         problems.append(Problem("version", f"expected a whole number, found {kind_of(version)}"))
-    elif version != VERSION:
+    elif version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         problems.append(
             Problem(
                 "version",
-                f"{version} is not supported (this Storybank reads version {VERSION})",
+                f"{version} is not supported (this Storybank reads versions {readable})",
             )
         )
     return problems
@@ -263,8 +468,139 @@ def _check_unique(bank: dict[str, Any], problems: Problems) -> None:
             )
 
 
+def _usable_items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """``(index, item)`` for the items of a list that are usable."""
+    return [(i, item) for i, item in enumerate(_list(value)) if item is not INVALID]
+
+
+def _refs(
+    section: str, items: list[tuple[int, dict[str, Any]]], problems: Problems
+) -> dict[str, int]:
+    """``{ref: index}`` of a section's objects; a ref used twice is a problem."""
+    found: dict[str, int] = {}
+    for i, item in items:
+        ref = item["ref"]
+        if ref is None or ref is INVALID:
+            continue
+        if ref in found:
+            problems.add((section, i, "ref"), f"{quoted(ref)} is also {section}[{found[ref]}]")
+        else:
+            found[ref] = i
+    return found
+
+
+def _refers(refs: dict[str, int], value: Any, path: Path, noun: str, problems: Problems) -> None:
+    """A reference must name an object of the file."""
+    if value is not None and value is not INVALID and value not in refs:
+        problems.add(path, f"no {noun} in this file has the ref {quoted(value)}")
+
+
+def _principle_key(ref: Any) -> Any:
+    if ref is None or ref is INVALID:
+        return INVALID
+    return _usable(ref["builtin"], ref["set"], ref["principle"])
+
+
+def _check_loop(i: int, loop: dict[str, Any], stories: dict[str, int], problems: Problems) -> None:
+    """A loop's interviewers: principles once each, pins on them, a story pinned once."""
+    pinned: dict[str, tuple[int, int]] = {}
+    for j, slot in _usable_items(loop["slots"]):
+        path = ("loops", i, "slots", j)
+        principles = _list(slot["principles"])
+        for k, first in duplicates(principles).items():
+            problems.add(
+                (*path, "principles", k), f"{quoted(principles[k])} is also principles[{first}]"
+            )
+        cells: dict[str, int] = {}
+        for k, pin in _usable_items(slot["pins"]):
+            where = (*path, "pins", k)
+            _refers(stories, pin["story"], (*where, "story"), "story", problems)
+            principle = pin["principle"]
+            if principle is INVALID:
+                continue
+            if principle in cells:
+                problems.add(
+                    (*where, "principle"), f"{quoted(principle)} is also pins[{cells[principle]}]"
+                )
+            cells[principle] = k
+            if slot["unknown"] is False and principle not in principles:
+                problems.add(
+                    (*where, "principle"),
+                    f"{quoted(principle)} is not one of this interviewer's principles",
+                )
+            story = pin["story"]
+            if story is INVALID:
+                continue
+            if story in pinned:
+                other = "slots[{}].pins[{}]".format(*pinned[story])
+                problems.add(
+                    (*where, "story"), f"{quoted(story)} is already pinned in this loop ({other})"
+                )
+            else:
+                pinned[story] = (j, k)
+
+
+def _check_refs(bank: dict[str, Any], problems: Problems) -> None:
+    """Version 2: refs unique per section, every reference naming an object of the file,
+    and what the tables cannot see (a pair reviewed twice, a story pinned twice)."""
+    stories = _refs("stories", _usable_items(bank["stories"]), problems)
+    loops = _refs("loops", _usable_items(bank["loops"]), problems)
+    mocks = _refs("mock_loops", _usable_items(bank["mock_loops"]), problems)
+    for i, mock in _usable_items(bank["mock_loops"]):
+        _refers(loops, mock["loop"], ("mock_loops", i, "loop"), "loop", problems)
+    for i, practice_round in _usable_items(bank["practice_rounds"]):
+        path = ("practice_rounds", i)
+        _refers(stories, practice_round["story"], (*path, "story"), "story", problems)
+        _refers(mocks, practice_round["mock_loop"], (*path, "mock_loop"), "mock loop", problems)
+        answer = practice_round["answer"]
+        if _list(practice_round["followups"]) and isinstance(answer, str) and not answer.strip():
+            problems.add(
+                (*path, "followups"), "follow-ups are asked about an answer, and answer is empty"
+            )
+    pairs = []
+    for i, item in enumerate(_list(bank["review_items"])):
+        if item is INVALID:
+            pairs.append(INVALID)
+            continue
+        _refers(stories, item["story"], ("review_items", i, "story"), "story", problems)
+        pairs.append(_usable(item["story"], _principle_key(item["principle"])))
+    for i, first in duplicates(pairs).items():
+        problems.add(("review_items", i), f"the same story and principle as review_items[{first}]")
+    target = bank["coverage_target"]
+    if target is not None and target is not INVALID:
+        chosen = _list(target["principles"])
+        for i, first in duplicates(chosen).items():
+            problems.add(
+                ("coverage_target", "principles", i),
+                f"{quoted(chosen[i])} is also principles[{first}]",
+            )
+    for i, loop in _usable_items(bank["loops"]):
+        _check_loop(i, loop, stories, problems)
+
+
+#: What a version 1 file has none of, as version 2 would say so.
+V1_DEFAULTS: dict[str, Any] = {
+    "practice_rounds": [],
+    "mock_loops": [],
+    "review_items": [],
+    "coverage_target": None,
+    "loops": [],
+}
+
+
+def _as_version_2(bank: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 bank read as version 2: no refs, no follow-ups, nothing practised."""
+    for story in bank["stories"]:
+        story.setdefault("ref", None)
+        story.setdefault("followups", [])
+    return {**V1_DEFAULTS, **bank}
+
+
 def parse_bank(data: bytes | str) -> ParsedBank:
-    """Parse and validate a whole bank file; nothing is looked up in the database."""
+    """Parse and validate a whole bank file; nothing is looked up in the database.
+
+    A version 1 file comes back in the version 2 shape, with empty new sections.
+    """
     doc, failed = _load_json(data)
     if failed:
         return failed
@@ -273,15 +609,17 @@ def parse_bank(data: bytes | str) -> ParsedBank:
         return ParsedBank(None, header)
     problems = Problems(limit=MAX_PROBLEMS)
     try:
-        bank = BANK.clean(doc, (), problems)
+        bank = SCHEMAS[doc["version"]].clean(doc, (), problems)
         _check_unique(bank, problems)
+        if doc["version"] == 2:
+            _check_refs(bank, problems)
     except TooManyProblems:
         problems.items.append(
             Problem("(file)", f"stopped after {MAX_PROBLEMS} problems; fix these and try again")
         )
     if problems:
         return ParsedBank(None, problems.items)
-    return ParsedBank(bank, [])
+    return ParsedBank(_as_version_2(bank), [])
 
 
 def dump_bank(bank: dict[str, Any]) -> str:

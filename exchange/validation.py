@@ -22,6 +22,7 @@ INVALID: Any = object()
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 MONTH_RE = re.compile(r"^\d{4}-\d{2}\Z")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,10 @@ class Slug(Text):
 
 @dataclass(frozen=True, kw_only=True)
 class Bool(Spec):
-    """true or false."""
+    """true or false (false when absent and not required)."""
+
+    def default(self) -> Any:
+        return False
 
     def check(self, value: Any, path: Path, problems: Problems) -> Any:
         if not isinstance(value, bool):
@@ -189,6 +193,45 @@ class Choice(Spec):
             problems.add(path, f"unknown {self.noun} {quoted(value)} (use {allowed})")
             return INVALID
         return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Int(Spec):
+    """A whole number from ``min_value`` to ``max_value``; ``fallback`` when absent."""
+
+    min_value: int
+    max_value: int
+    fallback: int | None = None
+
+    def default(self) -> Any:
+        return self.fallback
+
+    def check(self, value: Any, path: Path, problems: Problems) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self.wrong_type(value, "a whole number", path, problems)
+        if not self.min_value <= value <= self.max_value:
+            problems.add(
+                path,
+                f"{value} is out of range (use {self.min_value:,} to {self.max_value:,})",
+            )
+            return INVALID
+        return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Date(Spec):
+    """A calendar day as "YYYY-MM-DD"."""
+
+    def check(self, value: Any, path: Path, problems: Problems) -> Any:
+        if not isinstance(value, str):
+            return self.wrong_type(value, 'a date as "YYYY-MM-DD"', path, problems)
+        try:
+            if not DATE_RE.match(value):
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            problems.add(path, f'{quoted(value)} is not a date as "YYYY-MM-DD" (e.g. 2024-03-05)')
+            return INVALID
 
 
 @dataclass(frozen=True, kw_only=True)

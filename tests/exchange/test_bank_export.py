@@ -26,7 +26,7 @@ def walk_keys(value) -> set[str]:
 def test_export_holds_stories_mappings_revisions_and_custom_sets(rich_bank):
     bank = bank_export(user=rich_bank)
     assert bank["format"] == "storybank-bank"
-    assert bank["version"] == 1
+    assert bank["version"] == 2
     assert bank["exported_at"].endswith("Z")
 
     [acme] = bank["principle_sets"]
@@ -48,6 +48,8 @@ def test_export_holds_stories_mappings_revisions_and_custom_sets(rich_bank):
     assert candour["questions"] == []
 
     first, second = bank["stories"]
+    assert (first["ref"], second["ref"]) == ("s1", "s2")  # local to the file
+    assert first["followups"] == second["followups"] == []
     assert first["title"] == "Rebuilt the nightly sales pipeline"
     assert first["reflection"] == "Measure first, then fix."
     assert first["happened_on"] == "2024-03"
@@ -93,3 +95,6 @@ def test_export_of_an_empty_bank(user):
     bank = bank_export(user=user)
     assert bank["stories"] == []
     assert bank["principle_sets"] == []
+    assert bank["practice_rounds"] == bank["mock_loops"] == bank["review_items"] == []
+    assert bank["loops"] == []
+    assert bank["coverage_target"] is None

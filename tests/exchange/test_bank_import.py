@@ -94,9 +94,9 @@ FAILURES = {
         'format: expected "storybank-bank", found "something-else"',
     ),
     "format missing": ({"version": 1, "stories": []}, "format: required field is missing"),
-    "version 2": (
-        bank_doc(version=2),
-        "version: 2 is not supported (this Storybank reads version 1)",
+    "version 3": (
+        bank_doc(version=3),
+        "version: 3 is not supported (this Storybank reads versions 1 and 2)",
     ),
     "version as text": (bank_doc(version="1"), "version: expected a whole number, found text"),
     "result too long": (
