@@ -9,6 +9,8 @@ from accounts import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("session/", views.session_status, name="session_status"),
+    path("signed-in/", views.signed_in_again, name="signed_in_again"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -32,3 +33,20 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("stories:create")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Is this browser signed in, and the CSRF token its forms need now (a page that
+    was signed out asks, so that it can save again once the user signs back in)."""
+    return JsonResponse(
+        {"signed_in": request.user.is_authenticated, "csrf_token": get_token(request)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@require_http_methods(["GET"])
+def signed_in_again(request: HttpRequest) -> HttpResponse:
+    """Where signing in from a signed-out page's note lands: go back to that page."""
+    return render(request, "registration/signed_in_again.html")

@@ -1,10 +1,13 @@
-"""Request-wide guards: refuse oversized bodies early; never cache private pages."""
+"""Request-wide guards: refuse oversized bodies early; never cache private pages; tell a
+page whose background request finds the user signed out, instead of answering with the
+login page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -77,3 +80,17 @@ class PrivatePagesNoStoreMiddleware:
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class SignedOutAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's ``LoginRequiredMiddleware``, except for background requests (htmx).
+
+    Redirected to the login page, htmx would put that whole page where the live check
+    or the draft status goes. A 401 with a short note says what happened instead; the
+    page keeps every character typed, and the note links to signing in in a new tab.
+    """
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(render_to_string("_signed_out.html", request=request), status=401)
+        return super().handle_no_permission(request, view_func)

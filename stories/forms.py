@@ -23,6 +23,15 @@ PART_HELP = {
 }
 
 
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def draft_differs(draft: dict[str, str], shown: dict[str, str]) -> bool:
+    """Does the draft say anything the form does not show already?"""
+    return any(_newlines(str(value)) != shown.get(name, "") for name, value in draft.items())
+
+
 class MonthField(forms.Field):
     """A month and year, typed as YYYY-MM (or MM/YYYY); cleans to the month's first day."""
 
@@ -131,6 +140,24 @@ class StoryForm(forms.ModelForm):
             bound = self[self.principle_field_name(principle.pk)]
             groups.setdefault(principle.principle_set.name, []).append(bound)
         return groups.items()
+
+    def typed(self, data) -> dict[str, str]:
+        """This form's fields as the user typed them into ``data`` (a draft keeps them
+        unchecked, over-long text and all)."""
+        return {name: _newlines(str(data.get(name, ""))) for name in self.fields if name in data}
+
+    def shown(self) -> dict[str, str]:
+        """Each field's value as the page shows it and the browser would send it back
+        (to tell a draft that differs from one that does not)."""
+        values = {}
+        for name, field in self.fields.items():
+            value = self[name].value()
+            if name == "tags" and not isinstance(value, str):
+                value = field.widget.format_value(value)
+            else:
+                value = field.prepare_value(value)
+            values[name] = "" if value is None else _newlines(str(value))
+        return values
 
     def clean_tags(self) -> list[str]:
         tags = self.cleaned_data.get("tags") or []

@@ -141,3 +141,34 @@ class StoryRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.pk} of {self.story_id}"
+
+
+class StoryDraft(models.Model):
+    """What the user typed into a story form and has not saved yet, kept as they type.
+
+    One per user and story, and one for the story being written (``story`` empty).
+    ``data`` holds the form's fields exactly as typed (text may be over the limits the
+    form enforces on save: a draft keeps every character).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_drafts"
+    )
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "story"], name="unique_story_draft"),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(story__isnull=True),
+                name="unique_new_story_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.story or 'a new story'} by {self.owner}"

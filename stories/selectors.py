@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from principles.models import Principle
 from principles.selectors import principles_visible_to
-from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision
+from stories.models import CONTENT_FIELDS, Story, StoryDraft, StoryPrinciple, StoryRevision
 
 SORTS = {
     "updated": ("-updated_at", "-id"),
@@ -66,6 +66,11 @@ def story_get(*, user, pk: int) -> Story:
     )
 
 
+def story_is_owned(*, user, pk: int) -> bool:
+    """Does the user have a story with this id?"""
+    return Story.objects.owned_by(user).filter(pk=pk).exists()
+
+
 def story_revisions(*, story: Story) -> QuerySet[StoryRevision]:
     """The story's revisions, newest first."""
     return story.revisions.all()
@@ -90,3 +95,8 @@ def user_principles(*, user) -> QuerySet[Principle]:
             "principle_set__owner_id", "principle_set__position", "principle_set_id", "position"
         )
     )
+
+
+def draft_get(*, user, story: Story | None) -> StoryDraft | None:
+    """The user's unsaved draft of the story (of the new story for None), if any."""
+    return StoryDraft.objects.filter(owner=user, story=story).first()

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from principles.models import Principle
 from stories import scoring
-from stories.models import CONTENT_FIELDS, Story, StoryPrinciple, StoryRevision, Weight
+from stories.models import (
+    CONTENT_FIELDS,
+    Story,
+    StoryDraft,
+    StoryPrinciple,
+    StoryRevision,
+    Weight,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -185,3 +192,20 @@ def principle_ids_by_slug(*, set_slug: str) -> dict[str, int]:
             principle_set__slug=set_slug, principle_set__owner__isnull=True
         ).values_list("slug", "id")
     )
+
+
+def draft_save(*, owner: User, story: Story | None, data: Mapping[str, str]) -> StoryDraft:
+    """Keep what the user typed into a story's form (or the new-story form), replacing
+    the draft kept before."""
+    if story is not None and story.owner_id != owner.pk:
+        raise ValueError("A draft belongs to the story's owner.")
+    draft, _ = StoryDraft.objects.update_or_create(
+        owner=owner, story=story, defaults={"data": dict(data)}
+    )
+    return draft
+
+
+def draft_discard(*, owner: User, story: Story | None) -> None:
+    """Forget the user's draft of the story (or of the new story): it was saved or
+    thrown away."""
+    StoryDraft.objects.filter(owner=owner, story=story).delete()

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.http import load_then_allow, parse_id
 from stories import scoring, selectors, services
 from stories.diffing import diff_content
-from stories.forms import MonthField, StoryFilterForm, StoryForm
+from stories.forms import MonthField, StoryFilterForm, StoryForm, draft_differs
 from stories.models import CONTENT_FIELDS, Story
 
 PAGE_SIZE = 20
 FIELD_LABELS = {name: name.capitalize() for name in CONTENT_FIELDS}
+#: The form field naming the story a draft is for (empty: the new story).
+DRAFT_STORY_FIELD = "draft_story"
+#: The hidden field that makes a new story's form save once, however often it is sent.
+FORM_KEY_FIELD = "form_key"
+#: How many saved new-story forms a session remembers (to refuse a second save).
+SAVED_FORMS_KEPT = 20
 
 
 def _own_story(request: HttpRequest, pk: int) -> Story:
@@ -97,15 +106,52 @@ def story_check(request: HttpRequest) -> HttpResponse:
     return render(request, "stories/_star_report.html", context)
 
 
+def _saved_form(request: HttpRequest, key: str) -> int | None:
+    """The story a new-story form with this key already created in this session."""
+    return request.session.get("saved_forms", {}).get(key) if key else None
+
+
+def _remember_saved_form(request: HttpRequest, key: str, story: Story) -> None:
+    saved = dict(request.session.get("saved_forms", {}))
+    saved[key] = story.pk
+    request.session["saved_forms"] = dict(list(saved.items())[-SAVED_FORMS_KEPT:])
+
+
+def _draft_context(request: HttpRequest, form: StoryForm, story: Story | None) -> dict:
+    """The unsaved draft to offer back, when it says more than the form shows."""
+    draft = selectors.draft_get(user=request.user, story=story)
+    offered = draft if draft is not None and draft_differs(draft.data, form.shown()) else None
+    return {
+        "draft": offered,
+        "draft_story": story.pk if story else "",
+        "form_key": request.POST.get(FORM_KEY_FIELD) or uuid.uuid4().hex,
+    }
+
+
+def _restored(request: HttpRequest, story: Story | None) -> dict[str, str]:
+    """The draft's fields, when the user chose to restore it (?draft=restore)."""
+    if request.GET.get("draft") != "restore":
+        return {}
+    draft = selectors.draft_get(user=request.user, story=story)
+    return dict(draft.data) if draft is not None else {}
+
+
 @require_http_methods(["GET", "POST"])
 def story_create(request: HttpRequest) -> HttpResponse:
-    """Write a new story; ?principle=ID pre-tags it with that principle as primary."""
+    """Write a new story; ?principle=ID pre-tags it with that principle as primary;
+    ?draft=restore brings back the unsaved draft."""
     principles = _principle_choices(request)
-    initial = {}
+    initial: dict[str, str] = {}
     preset = parse_id(request.GET.get("principle"))
     if preset is not None:
         initial[StoryForm.principle_field_name(preset)] = "primary"
+    initial.update(_restored(request, None))
     form = StoryForm(request.POST or None, principles=principles, initial=initial)
+    if request.method == "POST":
+        already = _saved_form(request, request.POST.get(FORM_KEY_FIELD, ""))
+        if already is not None and selectors.story_is_owned(user=request.user, pk=already):
+            messages.info(request, "This story was saved already: here it is.")
+            return redirect("stories:detail", pk=already)
     if request.method == "POST" and form.is_valid():
         story = services.story_create(
             owner=request.user,
@@ -113,22 +159,29 @@ def story_create(request: HttpRequest) -> HttpResponse:
             tags=form.cleaned_data["tags"],
             mappings=form.mappings(),
         )
-        messages.success(request, f"Saved “{story.title}”.")
+        services.draft_discard(owner=request.user, story=None)
+        _remember_saved_form(request, request.POST.get(FORM_KEY_FIELD, ""), story)
+        messages.success(request, f"Saved “{story.title}”.", extra_tags="draft-saved:new")
         return redirect("stories:detail", pk=story.pk)
-    context = {"form": form, "story": None}
+    context = {"form": form, "story": None, **_draft_context(request, form, None)}
     if form.is_bound:
         context.update(_report_from_data(request.POST, principles))
+    elif initial:
+        context.update(_report_from_data(initial, principles))
     return render(request, "stories/story_form.html", context)
 
 
 @story_view("GET", "POST")
 def story_edit(request: HttpRequest, story: Story) -> HttpResponse:
-    """Edit a story; the text it had before is kept as a revision."""
+    """Edit a story; the text it had before is kept as a revision; ?draft=restore
+    brings back the unsaved draft."""
     principles = _principle_choices(request)
+    restored = _restored(request, story)
     form = StoryForm(
         request.POST or None,
         instance=story,
         principles=principles,
+        initial=restored or None,
     )
     if request.method == "POST" and form.is_valid():
         services.story_update(
@@ -137,14 +190,50 @@ def story_edit(request: HttpRequest, story: Story) -> HttpResponse:
             tags=form.cleaned_data["tags"],
             mappings=form.mappings(),
         )
-        messages.success(request, "Saved. The previous text is kept in the history.")
+        services.draft_discard(owner=request.user, story=story)
+        messages.success(
+            request,
+            "Saved. The previous text is kept in the history.",
+            extra_tags=f"draft-saved:{story.pk}",
+        )
         return redirect("stories:detail", pk=story.pk)
-    report = (
-        _report_from_data(request.POST, principles)
-        if form.is_bound
-        else _report_for_story(story, principles)
+    if form.is_bound:
+        report = _report_from_data(request.POST, principles)
+    elif restored:
+        report = _report_from_data(restored, principles)
+    else:
+        report = _report_for_story(story, principles)
+    context = {"form": form, "story": story, **report, **_draft_context(request, form, story)}
+    return render(request, "stories/story_form.html", context)
+
+
+def _draft_story(request: HttpRequest) -> Story | None:
+    """The story a draft request names (404 for anyone else's), or None: the new one."""
+    pk = parse_id(request.POST.get(DRAFT_STORY_FIELD))
+    return selectors.story_get(user=request.user, pk=pk) if pk is not None else None
+
+
+@require_POST
+def draft_save(request: HttpRequest) -> HttpResponse:
+    """Keep what is typed in a story's form (htmx, a few seconds after typing stops)."""
+    story = _draft_story(request)
+    form = StoryForm(principles=_principle_choices(request))
+    services.draft_save(owner=request.user, story=story, data=form.typed(request.POST))
+    saved_at = timezone.localtime().strftime("%H:%M")
+    return render(request, "stories/_draft_status.html", {"saved_at": saved_at})
+
+
+@require_POST
+def draft_discard(request: HttpRequest) -> HttpResponse:
+    """Throw the unsaved draft away and go back to the form."""
+    story = _draft_story(request)
+    services.draft_discard(owner=request.user, story=story)
+    messages.info(
+        request, "Draft discarded.", extra_tags=f"draft-saved:{story.pk if story else 'new'}"
     )
-    return render(request, "stories/story_form.html", {"form": form, "story": story, **report})
+    return redirect(
+        reverse("stories:edit", args=[story.pk]) if story else reverse("stories:create")
+    )
 
 
 @story_view("GET")

@@ -64,9 +64,68 @@
     if (old) old.remove();
     target.prepend(note);
   }
-  document.addEventListener("htmx:responseError", liveCheckFailed);
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status === 401) return; // signed out: said in place, see below
+    liveCheckFailed(event);
+  });
+
+  // Signed out while a page was open (another tab, an expired session): a background
+  // request gets a 401 with a note instead of the login page. Show the note where the
+  // answer would go, then ask now and then whether the user signed back in; once they
+  // have, give the page's forms the new CSRF token, so saving works without a reload.
+  var watching = null;
+  function signedBackIn(token) {
+    document.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+      input.value = token;
+    });
+    document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
+    document.querySelectorAll(".signed-out").forEach(function (note) { note.remove(); });
+    var form = document.getElementById("story-form");
+    if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  function askSession() {
+    var url = document.body.dataset.sessionUrl;
+    if (!url) return;
+    fetch(url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (state.signed_in) {
+          window.clearInterval(watching);
+          watching = null;
+          signedBackIn(state.csrf_token);
+        }
+      })
+      .catch(function () { /* offline: ask again later */ });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status !== 401) return;
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    if (watching === null) {
+      watching = window.setInterval(askSession, 4000);
+      window.addEventListener("focus", askSession);
+    }
+  });
+
+  // A story saved (or its draft discarded): the copy this browser kept is no longer needed.
+  function forgetSavedDrafts() {
+    var user = document.body.dataset.user;
+    document.querySelectorAll("[data-extra]").forEach(function (message) {
+      message.dataset.extra.split(" ").forEach(function (tag) {
+        if (user && tag.indexOf("draft-saved:") === 0) {
+          try {
+            window.localStorage.removeItem("storybank-draft:" + user + ":" + tag.slice(12));
+          } catch (e) { /* storage disabled */ }
+        }
+      });
+    });
+  }
   document.addEventListener("htmx:sendError", liveCheckFailed);
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    forgetSavedDrafts();
+    init(document);
+  });
   document.addEventListener("htmx:load", function (e) { init(e.target); });
 })();

@@ -22,7 +22,7 @@ from practice.selectors import round_followups
 from practice.services import round_ask_followups, round_start, round_submit_answer
 from principles.models import Principle, PrincipleSet, Question
 from principles.services import principle_save, principle_set_create
-from stories.models import Story, StoryPrinciple, StoryRevision
+from stories.models import Story, StoryDraft, StoryPrinciple, StoryRevision
 from stories.services import story_update
 from tests.stories.factories import StoryFactory
 
@@ -30,7 +30,7 @@ from tests.stories.factories import StoryFactory
 OWNED_MODELS = (
     Story, StoryRevision, StoryPrinciple, FollowUpJob, FollowUp, PracticeRound,
     ReviewItem, PrincipleSet, Principle, Question, CoverageTarget, Loop, LoopSlot, LoopPin,
-    MockLoop,
+    MockLoop, StoryDraft,
 )  # fmt: skip
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, staff only and tested by Django.
 
