@@ -117,6 +117,11 @@ def _fit(weight: str | None, text_stems: str, cues: Cues, own: StoryPoints) -> F
     points, shown = _principle_points(text_stems, cues, weight)
     if points < MIN_POINTS:
         return None
+    return _with_own(weight, points, shown, own)
+
+
+def _with_own(weight: str | None, points: float, shown: tuple[str, ...], own: StoryPoints) -> Fit:
+    """The fit from a principle's points (at least ``MIN_POINTS``) and the story's own."""
     if weight is None:
         reasons = (*shown, "A stretch: not mapped to it yet", *own.reasons)
         points *= STRETCH_SHARE
@@ -160,6 +165,26 @@ def story_haystack(story: FitStory) -> str:
     return _haystack(story.title, story.text)
 
 
+#: Stories remembered per set of principles by ``_servable``, before it starts afresh.
+_SERVABLE_MAX = 4096
+
+#: The principles a story can serve (pk, weight, the principle's points and reasons).
+Servable = tuple[tuple[int, str | None, float, tuple[str, ...]], ...]
+#: What ``_servable`` remembers of a story: that, and the fits it last gave with the
+#: story's own points then.
+Served = tuple[Servable, StoryPoints | None, tuple[tuple[int, Fit], ...]]
+
+
+@lru_cache(maxsize=32)
+def _servable(
+    cues: tuple[tuple[int, Cues], ...],
+) -> dict[tuple[str, tuple[str | None, ...]], Served]:
+    """For these principles (pk and cues): a story's text and weights -> what it can
+    serve (filled as stories are read). Most of a loop's (story, principle) pairs cannot
+    serve, and a loop's page reads every story on each view."""
+    return {}
+
+
 def loop_fits(
     stories: Iterable[FitStory],
     principles: Sequence[object],
@@ -168,19 +193,32 @@ def loop_fits(
     today: dt.date,
 ) -> dict[int, dict[int, Fit]]:
     """story pk -> {principle pk: fit} for every principle the story can serve."""
-    cues = [(getattr(p, "pk", 0), principle_cues(p)) for p in principles]
+    cues = tuple((getattr(p, "pk", 0), principle_cues(p)) for p in principles)
+    known = _servable(cues)
+    pks = [pk for pk, _ in cues]
     fits: dict[int, dict[int, Fit]] = {}
     for story in stories:
         text_stems = story_haystack(story)
+        key = (text_stems, tuple(map(story.weights.get, pks)))
+        entry = known.get(key)
+        if entry is None:
+            if len(known) >= _SERVABLE_MAX:
+                known.clear()
+            servable = tuple(
+                (pk, weight, points, shown)
+                for (pk, cue), weight in zip(cues, key[1], strict=True)
+                for points, shown in [_principle_points(text_stems, cue, weight)]
+                if points >= MIN_POINTS
+            )
+            entry = known[key] = (servable, None, ())
+        servable, last_own, row = entry
+        if not servable:
+            continue
         own = story_points(story, shaky=practice.shaky_count(story.pk), today=today)
-        weights = story.weights
-        row = {}
-        for principle_pk, principle_cue in cues:
-            fit = _fit(weights.get(principle_pk), text_stems, principle_cue, own)
-            if fit is not None:
-                row[principle_pk] = fit
-        if row:
-            fits[story.pk] = row
+        if own != last_own:  # one tuple replaced whole: safe to share between threads
+            row = tuple((pk, _with_own(w, points, shown, own)) for pk, w, points, shown in servable)
+            known[key] = (servable, own, row)
+        fits[story.pk] = dict(row)
     return fits
 
 
