@@ -13,8 +13,11 @@ from coach.models import FollowUp, FollowUpJob, Rating
 from practice import scheduling, selectors
 from practice.models import MockLoop, PracticeRound, ReviewItem, RoundStatus
 from principles.models import Principle, Question
+from stories import selectors as story_selectors
+from stories import services as story_services
+from stories.forms import StoryForm
 from stories.models import Story
-from stories.scoring import heard, key_flags
+from stories.scoring import PART_LABELS, heard, key_flags, split_for_form
 from stories.star import check
 
 if TYPE_CHECKING:
@@ -22,6 +25,31 @@ if TYPE_CHECKING:
 
     from planning.models import Loop
     from practice.selectors import MockStep
+
+
+class DraftInTheWay(Exception):
+    """The user's unsaved new story would be replaced."""
+
+
+def round_story_draft(*, practice_round: PracticeRound) -> None:
+    """Start a new story from the round's answer: the answer split into its parts and
+    the round's principle mapped as primary, kept as the user's new-story draft (the
+    story form offers it back). Refused while another unsaved new story is kept."""
+    user = practice_round.user
+    kept = story_selectors.draft_get(user=user, story=None)
+    if kept is not None and any(
+        str(value).strip() for name, value in kept.data.items() if name in StoryForm.Meta.fields
+    ):
+        raise DraftInTheWay(
+            "You have an unsaved new story: save or discard it first, then save this answer."
+        )
+    split = split_for_form(practice_round.answer)
+    data = {
+        part: " ".join(s.text for s in split.sentences if s.part == part) for part in PART_LABELS
+    }
+    if practice_round.principle_id:
+        data[StoryForm.principle_field_name(practice_round.principle_id)] = "primary"
+    story_services.draft_save(owner=user, story=None, data=data)
 
 
 def round_start(

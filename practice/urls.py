@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/answer/", views.round_answer, name="answer"),
     path("rounds/<int:pk>/finish/", views.round_finish, name="finish"),
+    path("rounds/<int:pk>/save-as-story/", views.round_save_as_story, name="save_as_story"),
     path("rounds/<int:pk>/offline-coach/", views.round_rules, name="rules"),
     path("rounds/<int:pk>/followups/<int:followup_pk>/", views.round_followup, name="followup"),
     path("loops/<int:loop_pk>/rehearse/", views.mock_loop_start, name="mock_loop_start"),

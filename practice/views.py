@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +23,7 @@ from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
 from practice.models import MockLoop, PracticeRound, RoundStatus
 from principles import selectors as principle_selectors
 from stories.models import Story
+from stories.scoring import answer_reading
 
 
 def _own_round(request: HttpRequest, pk: int) -> PracticeRound:
@@ -139,6 +141,7 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
             (r for r in mock_rounds if r.mock_position > practice_round.mock_position), None
         ),
         "heard": practice_round.star_heard,
+        "reading": answer_reading(practice_round.answer) if practice_round.answer else None,
         "followups": followups,
         "current": current,
         "current_number": followups.index(current) + 1 if current else None,
@@ -229,6 +232,23 @@ def round_finish(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         notes=form.cleaned_data["notes"],
     )
     return redirect("practice:round", pk=practice_round.pk)
+
+
+@load_then_allow(_own_round, "POST")
+def round_save_as_story(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
+    """Turn a good answer into a story: the form opens with the answer split into parts."""
+    if not practice_round.answer.strip():
+        messages.error(request, "This round has no answer to save yet.")
+        return redirect("practice:round", pk=practice_round.pk)
+    try:
+        services.round_story_draft(practice_round=practice_round)
+    except services.DraftInTheWay as refusal:
+        messages.warning(request, str(refusal))
+        return redirect("practice:round", pk=practice_round.pk)
+    messages.success(
+        request, "Your answer is split into the story's parts: give it a title, check, save."
+    )
+    return redirect(f"{reverse('stories:create')}?draft=restore")
 
 
 @require_http_methods(["GET"])

@@ -7,10 +7,18 @@ from dataclasses import dataclass
 
 from principles.models import Principle
 from stories.models import Story
-from stories.star import CHECKER_VERSION, PrincipleCues, StarReport, check, suggest_principles
+from stories.star import (
+    CHECKER_VERSION,
+    PrincipleCues,
+    StarReport,
+    check,
+    split_answer,
+    suggest_principles,
+)
 from stories.star.bands import Band, band_for
 from stories.star.codes import SEVERITY_RANK
 from stories.star.report import PART_NAMES
+from stories.star.textutil import sentence_spans
 
 #: Story fields the checker reads; a change to any of them re-scores the story.
 CHECKED_FIELDS = (*PART_NAMES, "happened_on")
@@ -54,6 +62,75 @@ def key_flags(report: StarReport) -> list[str]:
         if finding.severity in FLAG_SEVERITIES and finding.code not in flags:
             flags.append(finding.code)
     return flags
+
+
+#: Above this split confidence the parts are said to be clear; below the lower one, unsure.
+SPLIT_SURE, SPLIT_UNSURE = 0.75, 0.5
+
+
+@dataclass(frozen=True)
+class SplitSentence:
+    """One sentence of a pasted answer and the part the splitter gave it."""
+
+    text: str
+    part: str
+
+
+@dataclass(frozen=True)
+class AnswerSplit:
+    """A pasted or dictated answer, sentence by sentence, each in its part."""
+
+    sentences: list[SplitSentence]
+    confidence: float
+    by_labels: bool  # the answer named its parts ("Situation: ...")
+
+    @property
+    def sureness(self) -> str:
+        """How sure the split is, in words."""
+        if self.by_labels or self.confidence >= SPLIT_SURE:
+            return "sure"
+        return "fairly sure" if self.confidence >= SPLIT_UNSURE else "unsure"
+
+
+def split_for_form(answer: str) -> AnswerSplit:
+    """Split one answer into its parts, sentence by sentence, so that the user can move
+    any sentence to another part before it fills the story form."""
+    result = split_answer(answer[:LIVE_CHECK_MAX_CHARS])
+    sentences = []
+    for part, start, end in result.segments:
+        segment = answer[start:end]
+        for first, last in sentence_spans(segment):
+            sentences.append(SplitSentence(segment[first:last], part))
+    return AnswerSplit(sentences, round(result.confidence, 2), result.method == "labels")
+
+
+@dataclass(frozen=True)
+class AnswerReading:
+    """How the check read one answer: each part's text, and the flags, each named
+    with its part ("Task: part too thin")."""
+
+    parts: list[tuple[str, str]]  # (label, text) in story order; "" for a part not heard
+    flags: list[str]
+
+
+def answer_reading(answer: str) -> AnswerReading:
+    """What the check heard in each part of an answer and what it flags there."""
+    split = split_for_form(answer)
+    report = check(text=answer[:LIVE_CHECK_MAX_CHARS])
+    parts = [
+        (label, " ".join(s.text for s in split.sentences if s.part == name))
+        for name, label in PART_LABELS.items()
+    ]
+    flags: list[str] = []
+    for finding in report.findings:
+        if finding.severity not in FLAG_SEVERITIES:
+            continue
+        label = flag_label(finding.code)
+        part = PART_LABELS.get(finding.part)
+        named = f"{part}: {label}" if part else label[:1].upper() + label[1:]
+        if named not in flags:
+            flags.append(named)
+    return AnswerReading(parts, flags)
 
 
 def heard(report: StarReport) -> dict[str, int | bool]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.story_list, name="list"),
     path("new/", views.story_create, name="create"),
     path("check/", views.story_check, name="check"),
+    path("split/", views.story_split, name="split"),
     path("drafts/save/", views.draft_save, name="draft_save"),
     path("drafts/discard/", views.draft_discard, name="draft_discard"),
     path("<int:pk>/", views.story_detail, name="detail"),

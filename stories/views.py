@@ -136,6 +136,18 @@ def _restored(request: HttpRequest, story: Story | None) -> dict[str, str]:
     return dict(draft.data) if draft is not None else {}
 
 
+@require_POST
+def story_split(request: HttpRequest) -> HttpResponse:
+    """One pasted or dictated answer split into its parts, sentence by sentence (htmx),
+    for the user to check and move before it fills the form."""
+    answer = request.POST.get("pasted_answer", "").strip()
+    context = {
+        "split": scoring.split_for_form(answer) if answer else None,
+        "parts": scoring.PART_LABELS,
+    }
+    return render(request, "stories/_answer_split.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def story_create(request: HttpRequest) -> HttpResponse:
     """Write a new story; ?principle=ID pre-tags it with that principle as primary;

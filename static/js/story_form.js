@@ -131,3 +131,33 @@
     if (panel) sync(panel);
   });
 })();
+
+// A pasted answer, split: "Use this split" puts each sentence into its part's field.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest(".split-part");
+    if (!select) return;
+    var text = select.parentElement.querySelector(".split-text");
+    text.className = text.className.replace(/part-border-\w+/, "part-border-" + select.value);
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".use-split");
+    var form = document.getElementById("story-form");
+    if (!button || !form) return;
+    var parts = { situation: [], task: [], action: [], result: [], reflection: [] };
+    document.querySelectorAll(".split-sentence").forEach(function (row) {
+      parts[row.querySelector(".split-part").value].push(row.querySelector(".split-text").textContent);
+    });
+    Object.keys(parts).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (!field) return;
+      field.value = parts[name].join(" ");
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    var details = button.closest("details");
+    if (details) details.open = false;
+    var title = form.elements.namedItem("title");
+    if (title && !title.value) title.focus();
+  });
+})();
