@@ -507,6 +507,11 @@ def _check_loop(i: int, loop: dict[str, Any], stories: dict[str, int], problems:
     for j, slot in _usable_items(loop["slots"]):
         path = ("loops", i, "slots", j)
         principles = _list(slot["principles"])
+        if slot["unknown"] is True and principles:
+            problems.add(
+                (*path, "principles"),
+                "an interviewer whose principles are unknown lists none (leave the list empty)",
+            )
         for k, first in duplicates(principles).items():
             problems.add(
                 (*path, "principles", k), f"{quoted(principles[k])} is also principles[{first}]"

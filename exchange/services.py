@@ -917,12 +917,10 @@ class _Writer:
     def rounds(self) -> None:
         new = [p for p in self.plan.rounds if not p.skip]
         self.result.already_there += len(self.plan.rounds) - len(new)
-        principle_ids = {
-            None if p.principle is None else self.pk(p.principle): p for p in new
-        }  # the round's principle id, by plan (for the bank question)
-        questions = selectors.bank_question_ids(
-            principle_ids={pk for pk in principle_ids if pk is not None},
-            texts={p.data["question"] for p in new if p.data["from_question_bank"]},
+        from_bank = [p for p in new if p.data["from_question_bank"] and p.principle is not None]
+        questions = selectors.bank_question_ids(  # to link each round to its question again
+            principle_ids={self.pk(p.principle) for p in from_bank},
+            texts={p.data["question"] for p in from_bank},
         )
         rows = []
         for round_plan in new:

@@ -48,6 +48,22 @@ def bank_doc(*stories: dict, sets: list[dict] | None = None, **top) -> dict:
     }
 
 
+def bank_v2_doc(*stories: dict, sets: list[dict] | None = None, **sections) -> dict:
+    """A version 2 bank, written by hand: every section present, empty unless given."""
+    return {
+        "format": "storybank-bank",
+        "version": 2,
+        "principle_sets": sets or [],
+        "stories": list(stories),
+        "practice_rounds": [],
+        "mock_loops": [],
+        "review_items": [],
+        "coverage_target": None,
+        "loops": [],
+        **sections,
+    }
+
+
 def story_doc(title: str = "Cut build times", **fields) -> dict:
     """A valid story for an import file; keyword arguments override or add fields."""
     return {

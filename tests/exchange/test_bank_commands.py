@@ -32,6 +32,22 @@ def test_export_to_a_file_then_import_into_another_account(rich_bank, other_user
     assert mine["principle_sets"] == theirs["principle_sets"]
 
 
+def test_the_commands_carry_practice_and_loops_too(full_bank, other_user, tmp_path):
+    path = tmp_path / "bank.json"
+    out = io.StringIO()
+
+    call_command("export_bank", full_bank.username, str(path), stdout=out)
+    assert "Wrote 3 stories and 1 principle set(s), 9 practice round(s) and 2 interview" in (
+        out.getvalue()
+    )
+    call_command("import_bank", other_user.username, str(path), stdout=out)
+
+    assert "Also imported 9 practice rounds" in out.getvalue()
+    mine, theirs = bank_export(user=full_bank), bank_export(user=other_user)
+    mine.pop("exported_at"), theirs.pop("exported_at")
+    assert mine == theirs
+
+
 def test_export_to_stdout_is_plain_json(rich_bank):
     out = io.StringIO()
     call_command("export_bank", rich_bank.username, "-", stdout=out)

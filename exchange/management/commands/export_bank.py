@@ -14,8 +14,9 @@ from ._shared import get_user
 
 class Command(BaseCommand):
     help = (
-        "Write USER's bank (stories, their history, own principle sets) as JSON "
-        'to FILE ("-": standard output).'
+        "Write USER's bank (stories, their history, own principle sets, practice rounds, "
+        "follow-ups, the review schedule, the coverage target and interview loops) as "
+        'JSON to FILE ("-": standard output).'
     )
 
     def add_arguments(self, parser) -> None:
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote {stories} stor{'y' if stories == 1 else 'ies'} and "
-                f"{len(bank['principle_sets'])} principle set(s) to {file}."
+                f"{len(bank['principle_sets'])} principle set(s), "
+                f"{len(bank['practice_rounds'])} practice round(s) and "
+                f"{len(bank['loops'])} interview loop(s) to {file}."
             )
         )
