@@ -8,9 +8,11 @@ library's ``html.escape``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from planning.loops import PlannedCell, PlannedSlot
@@ -28,8 +30,29 @@ def _short(title: str) -> str:
     return f"{title[: OPTION_TITLE_CHARS - 1]}…"
 
 
+#: Escaped texts remembered: a swap list repeats every story's title and mapping note in
+#: cell after cell, and the same ones on the next view.
+_escape = lru_cache(maxsize=4096)(escape)
+
+
+@lru_cache(maxsize=4096)
+def _option_title(title: str) -> str:
+    return escape(_short(title))
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf, args=[_SENTINEL]).replace(str(_SENTINEL), "{pk}")
+
+
+def _url(name: str) -> str:
+    """The URL of ``name`` for any id (``"{pk}"`` in it), worked out once per script
+    prefix and URLconf: ``reverse`` takes longer than a cell."""
+    return _url_pattern(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def _story_url() -> str:
-    return reverse("stories:detail", args=[_SENTINEL]).replace(str(_SENTINEL), "{pk}")
+    return _url("stories:detail")
 
 
 def pin_options(cell: PlannedCell) -> str:
@@ -43,7 +66,7 @@ def pin_options(cell: PlannedCell) -> str:
         selected = " selected" if choice.pk == chosen else ""
         html.append(
             f'<option value="{choice.pk}"{selected}>'
-            f"{escape(_short(choice.title))} ({escape(note)})</option>"
+            f"{_option_title(choice.title)} ({_escape(note)})</option>"
         )
     return "".join(html)
 
@@ -120,7 +143,7 @@ def cell_html(
 
 def slot_cells_html(slot: PlannedSlot, *, loop_pk: int, csrf_token: str) -> SafeString:
     """Every cell of one interviewer's card."""
-    pin_url = reverse("loops:pin", args=[loop_pk])
+    pin_url = _url("loops:pin").format(pk=loop_pk)
     story_url = _story_url()
     return mark_safe(  # noqa: S308 - every text is escaped in cell_html
         "".join(

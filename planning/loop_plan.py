@@ -80,11 +80,12 @@ def plan_loop(
     # Stories first, then one "no story" column per cell (worth 0 to any cell).
     gain = np.full((n_cells, n_stories + n_cells), -np.inf)
     gain[:, n_stories:] = 0.0
+    rows_of: dict[str, list[int]] = {}
+    for row, (_, _, key) in enumerate(open_cells):
+        rows_of.setdefault(key, []).append(row)
     for column, story in enumerate(stories):
-        row_fits = fits[story]
-        for row, (_, _, key) in enumerate(open_cells):
-            fit = row_fits.get(key)
-            if fit is not None:
+        for key, fit in fits[story].items():  # a story serves a few principles
+            for row in rows_of.get(key, ()):
                 gain[row, column] = fit
     rows, columns = linear_sum_assignment(gain, maximize=True)
     for row, column in zip(rows, columns, strict=True):

@@ -186,12 +186,18 @@ def build_plan(
             return None
         return Choice(stories[int(story)], fits[int(story)][principle_pk])
 
-    candidates: dict[int, list[Choice]] = {}
+    # Per principle, best first: (-fit, title, pk) sorts alone (a story is there once).
+    ranked: dict[int, list[tuple[float, str, int, Choice]]] = {}
     for story_pk, row in fits.items():
+        story = stories[story_pk]
+        title = story.title.lower()
         for principle_pk, fit in row.items():
-            candidates.setdefault(principle_pk, []).append(Choice(stories[story_pk], fit))
-    for found in candidates.values():
-        found.sort(key=lambda c: (-c.fit.value, c.title.lower(), c.pk))
+            ranked.setdefault(principle_pk, []).append(
+                (-fit.value, title, story_pk, Choice(story, fit))
+            )
+    candidates = {
+        principle_pk: [c for *_, c in sorted(found)] for principle_pk, found in ranked.items()
+    }
 
     planned_slots = []
     for index, slot in enumerate(slots):

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -56,9 +57,9 @@ class Names:
         return ", ".join(getattr(self, f.name) for f in self._model._meta.concrete_fields)
 
 
-def placeholders(values: Sequence[object]) -> str:
-    """``%s, %s, ...``: one parameter per value, for ``IN (...)``."""
-    return ", ".join(["%s"] * len(values))
+def placeholders(count: int) -> str:
+    """``%s, %s, ...``: ``count`` parameters, for ``IN (...)``."""
+    return ", ".join(["%s"] * count)
 
 
 def fetch(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
@@ -102,15 +103,31 @@ def instance[M: models.Model](model: type[M], values: Sequence[Any]) -> M:
 # --- the plan's reads ------------------------------------------------------------------
 
 
-def own_loop(*, owner_id: int, pk: int) -> Loop | None:
-    """The owner's loop with its principle set attached (one query), or None."""
+def built_once(build: Callable[..., str]) -> Callable[..., str]:
+    """An SQL builder whose text is remembered per database vendor and arguments (how
+    many parameters): putting the names together takes longer than running the query."""
+    remembered = lru_cache(maxsize=64)(lambda vendor, *args: build(*args))
+
+    @wraps(build)
+    def sql(*args: int) -> str:
+        return remembered(connection.vendor, *args)
+
+    return sql
+
+
+@built_once
+def _loop_sql() -> str:
     loop, pset = Names(Loop, "l"), Names(PrincipleSet, "s")
-    sql = (
+    return (
         f"SELECT {loop.all()}, {pset.all()} FROM {loop} "  # noqa: S608 - names from _meta
         f"JOIN {pset} ON {pset.id} = {loop.principle_set} "
         f"WHERE {loop.id} = %s AND {loop.owner} = %s"
     )
-    rows = fetch(sql, [pk, owner_id])
+
+
+def own_loop(*, owner_id: int, pk: int) -> Loop | None:
+    """The owner's loop with its principle set attached (one query), or None."""
+    rows = fetch(_loop_sql(), [pk, owner_id])
     if not rows:
         return None
     split = len(Loop._meta.concrete_fields)
@@ -119,23 +136,39 @@ def own_loop(*, owner_id: int, pk: int) -> Loop | None:
     return found
 
 
+@built_once
+def _principles_sql(sets: int) -> str:
+    p, pset, q = Names(Principle, "p"), Names(PrincipleSet, "s"), Names(Question, "q")
+    return (
+        f"SELECT {p.principle_set}, {pset.slug}, {p.id}, {p.name}, {p.slug}, {p.keywords}, "  # noqa: S608 - names from _meta
+        f"(SELECT COUNT(*) FROM {q} WHERE {q.principle} = {p.id}) "
+        f"FROM {p} JOIN {pset} ON {pset.id} = {p.principle_set} "
+        f"WHERE {p.principle_set} IN ({placeholders(sets)}) "
+        f"ORDER BY {p.principle_set}, {p.position}, {p.name}"
+    )
+
+
 def principle_rows(set_ids: Sequence[int]) -> list[tuple[int, str, int, str, str, Any, int]]:
     """Per principle of these sets, in the sets' order (one query): set id, set slug,
     pk, name, slug, keywords and how many bank questions it has."""
     if not set_ids:
         return []
-    p, pset, q = Names(Principle, "p"), Names(PrincipleSet, "s"), Names(Question, "q")
-    sql = (
-        f"SELECT {p.principle_set}, {pset.slug}, {p.id}, {p.name}, {p.slug}, {p.keywords}, "  # noqa: S608 - names from _meta
-        f"(SELECT COUNT(*) FROM {q} WHERE {q.principle} = {p.id}) "
-        f"FROM {p} JOIN {pset} ON {pset.id} = {p.principle_set} "
-        f"WHERE {p.principle_set} IN ({placeholders(set_ids)}) "
-        f"ORDER BY {p.principle_set}, {p.position}, {p.name}"
-    )
     return [
         (set_id, set_slug, pk, name, slug, json_value(keywords), asked)
-        for set_id, set_slug, pk, name, slug, keywords, asked in fetch(sql, set_ids)
+        for set_id, set_slug, pk, name, slug, keywords, asked in fetch(
+            _principles_sql(len(set_ids)), set_ids
+        )
     ]
+
+
+@built_once
+def _slots_sql(loops: int) -> str:
+    s, sp = Names(LoopSlot, "s"), Names(LoopSlot.principles.through, "sp")
+    return (
+        f"SELECT {s.loop}, {s.id}, {s.label}, {s.order}, {s.unknown}, {s.unknown_count}, "  # noqa: S608 - names from _meta
+        f"{sp.principle} FROM {s} LEFT JOIN {sp} ON {sp.loopslot} = {s.id} "
+        f"WHERE {s.loop} IN ({placeholders(loops)}) ORDER BY {s.loop}, {s.order}, {s.id}"
+    )
 
 
 def slot_rows(loop_ids: Sequence[int]) -> list[tuple[int, int, str, int, bool, int, int | None]]:
@@ -144,41 +177,57 @@ def slot_rows(loop_ids: Sequence[int]) -> list[tuple[int, int, str, int, bool, i
     principle pk."""
     if not loop_ids:
         return []
-    s, sp = Names(LoopSlot, "s"), Names(LoopSlot.principles.through, "sp")
-    sql = (
-        f"SELECT {s.loop}, {s.id}, {s.label}, {s.order}, {s.unknown}, {s.unknown_count}, "  # noqa: S608 - names from _meta
-        f"{sp.principle} FROM {s} LEFT JOIN {sp} ON {sp.loopslot} = {s.id} "
-        f"WHERE {s.loop} IN ({placeholders(loop_ids)}) ORDER BY {s.loop}, {s.order}, {s.id}"
-    )
     return [
         (loop_id, pk, label, order, bool(unknown), count, principle)
-        for loop_id, pk, label, order, unknown, count, principle in fetch(sql, loop_ids)
+        for loop_id, pk, label, order, unknown, count, principle in fetch(
+            _slots_sql(len(loop_ids)), loop_ids
+        )
     ]
+
+
+@built_once
+def _pins_sql(loops: int) -> str:
+    pin = Names(LoopPin, "p")
+    return (
+        f"SELECT {pin.loop}, {pin.slot}, {pin.principle}, {pin.story} FROM {pin} "  # noqa: S608 - names from _meta
+        f"WHERE {pin.loop} IN ({placeholders(loops)}) ORDER BY {pin.slot}, {pin.principle}"
+    )
 
 
 def pin_rows(loop_ids: Sequence[int]) -> list[tuple[int, int, int, int]]:
     """The pins of these loops (one query): loop id, slot pk, principle pk, story pk."""
     if not loop_ids:
         return []
-    pin = Names(LoopPin, "p")
-    sql = (
-        f"SELECT {pin.loop}, {pin.slot}, {pin.principle}, {pin.story} FROM {pin} "  # noqa: S608 - names from _meta
-        f"WHERE {pin.loop} IN ({placeholders(loop_ids)}) ORDER BY {pin.slot}, {pin.principle}"
+    return fetch(_pins_sql(len(loop_ids)), loop_ids)
+
+
+@built_once
+def _stories_sql() -> str:
+    s = Names(Story, "s")
+    parts = ", ".join(getattr(s, name) for name in PART_NAMES)
+    return (
+        f"SELECT {s.id}, {s.title}, {parts}, {s.star_score}, {s.happened_on} FROM {s} "  # noqa: S608 - names from _meta
+        f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL "
+        f"ORDER BY {s.updated_at} DESC, {s.id} DESC"
     )
-    return fetch(sql, loop_ids)
 
 
 def story_rows(*, owner_id: int) -> list[tuple[Any, ...]]:
     """The owner's active stories, most recently updated first (one query): pk, title,
     the STAR parts (``PART_NAMES``), score, the month it happened."""
-    s = Names(Story, "s")
-    parts = ", ".join(getattr(s, name) for name in PART_NAMES)
-    sql = (
-        f"SELECT {s.id}, {s.title}, {parts}, {s.star_score}, {s.happened_on} FROM {s} "  # noqa: S608 - names from _meta
+    return fetch(_stories_sql(), [owner_id])
+
+
+@built_once
+def _weights_sql(sets: int) -> str:
+    m, p, s = Names(StoryPrinciple, "m"), Names(Principle, "p"), Names(Story, "s")
+    return (
+        f"SELECT {m.story}, {m.principle}, {m.weight} FROM {m} "  # noqa: S608 - names from _meta
+        f"JOIN {p} ON {p.id} = {m.principle} JOIN {s} ON {s.id} = {m.story} "
         f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL "
-        f"ORDER BY {s.updated_at} DESC, {s.id} DESC"
+        f"AND {p.principle_set} IN ({placeholders(sets)}) "
+        f"ORDER BY {p.principle_set}, {p.position}"
     )
-    return fetch(sql, [owner_id])
 
 
 def weight_rows(*, owner_id: int, set_ids: Sequence[int]) -> list[tuple[int, int, str]]:
@@ -186,12 +235,4 @@ def weight_rows(*, owner_id: int, set_ids: Sequence[int]) -> list[tuple[int, int
     query): story pk, principle pk, weight."""
     if not set_ids:
         return []
-    m, p, s = Names(StoryPrinciple, "m"), Names(Principle, "p"), Names(Story, "s")
-    sql = (
-        f"SELECT {m.story}, {m.principle}, {m.weight} FROM {m} "  # noqa: S608 - names from _meta
-        f"JOIN {p} ON {p.id} = {m.principle} JOIN {s} ON {s.id} = {m.story} "
-        f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL "
-        f"AND {p.principle_set} IN ({placeholders(set_ids)}) "
-        f"ORDER BY {p.principle_set}, {p.position}"
-    )
-    return fetch(sql, [owner_id, *set_ids])
+    return fetch(_weights_sql(len(set_ids)), [owner_id, *set_ids])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import Count, F, Max, QuerySet
@@ -248,19 +249,24 @@ def _pins_by_loop(loop_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
     return pins
 
 
+@lru_cache(maxsize=1024)
+def _fit_story(row: tuple, weights: tuple[tuple[int, str], ...]) -> FitStory:
+    """A story row (``raw_reads.story_rows``) and its mappings as the fit reads them,
+    remembered: the same stories come back on every plan, and the same text object lets
+    the fit's own caches find it without hashing it again. Nothing changes a FitStory."""
+    pk, title, *parts, score, happened_on = row
+    named = dict(zip(PART_NAMES, parts, strict=True))
+    return FitStory(pk, title, " ".join(parts), score, happened_on, dict(weights), named)
+
+
 def loop_fit_stories(*, user, set_ids: list[int]) -> dict[int, FitStory]:
     """The user's active stories with their mappings in these sets (two queries)."""
-    rows = raw_reads.story_rows(owner_id=user.pk)
-    weights: dict[int, dict[int, str]] = {}
-    for story_pk, principle_pk, weight in raw_reads.weight_rows(owner_id=user.pk, set_ids=set_ids):
-        weights.setdefault(story_pk, {})[principle_pk] = weight
-    stories = {}
-    for pk, title, *parts, score, happened_on in rows:
-        named = dict(zip(PART_NAMES, parts, strict=True))
-        stories[pk] = FitStory(
-            pk, title, " ".join(parts), score, happened_on, weights.get(pk, {}), named
-        )
-    return stories
+    owner_id = user.pk
+    rows = raw_reads.story_rows(owner_id=owner_id)
+    weights: dict[int, list[tuple[int, str]]] = {}
+    for story_pk, principle_pk, weight in raw_reads.weight_rows(owner_id=owner_id, set_ids=set_ids):
+        weights.setdefault(story_pk, []).append((principle_pk, weight))
+    return {row[0]: _fit_story(tuple(row), tuple(weights.get(row[0], ()))) for row in rows}
 
 
 @dataclass(frozen=True)
