@@ -100,12 +100,21 @@ class StoryPoints:
 
 def story_points(story: FitStory, *, shaky: int, today: dt.date) -> StoryPoints:
     """What the story brings to any principle it can serve."""
+    return _story_points(story.score, story.happened_on, shaky, today)
+
+
+@lru_cache(maxsize=4096)
+def _story_points(
+    score: int | None, happened_on: dt.date | None, shaky: int, today: dt.date
+) -> StoryPoints:
+    """``story_points`` by what it reads, remembered: the same object comes back for the
+    same story on the same day, so ``loop_fits`` knows at once its fits still hold."""
     points, reasons = 0.0, []
-    if story.score is not None:
-        points += score_points(story.score) + BAND_POINTS[band_for(story.score).key]
-    recency = recency_points(story.happened_on, today)
+    if score is not None:
+        points += score_points(score) + BAND_POINTS[band_for(score).key]
+    recency = recency_points(happened_on, today)
     points += recency
-    if story.happened_on is not None and recency == 0:
+    if happened_on is not None and recency == 0:
         reasons.append(_TOO_OLD)
     if shaky:
         points -= shaky_penalty(shaky)
@@ -215,7 +224,7 @@ def loop_fits(
         if not servable:
             continue
         own = story_points(story, shaky=practice.shaky_count(story.pk), today=today)
-        if own != last_own:  # one tuple replaced whole: safe to share between threads
+        if own is not last_own and own != last_own:  # replaced whole: safe between threads
             row = tuple((pk, _with_own(w, points, shown, own)) for pk, w, points, shown in servable)
             known[key] = (servable, own, row)
         fits[story.pk] = dict(row)

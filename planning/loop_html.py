@@ -59,14 +59,17 @@ def pin_options(cell: PlannedCell) -> str:
     """The <option>s of a cell's swap list: every story that can serve it, best first,
     each with its mapping and the interviewer it is told to elsewhere."""
     chosen = cell.primary.pk if cell.pinned and cell.primary else None
+    told = cell.told_elsewhere
     html = []
     for choice in cell.choices:
-        where = cell.told_elsewhere.get(choice.pk)
-        note = f"{choice.fit.weight or 'stretch'}{f'; told to {where}' if where else ''}"
-        selected = " selected" if choice.pk == chosen else ""
+        story = choice.story
+        pk = story.pk
+        where = told.get(pk)
+        weight = choice.fit.weight or "stretch"  # one of three plain words
+        note = _escape(f"{weight}; told to {where}") if where else weight
+        selected = " selected" if pk == chosen else ""
         html.append(
-            f'<option value="{choice.pk}"{selected}>'
-            f"{_option_title(choice.title)} ({_escape(note)})</option>"
+            f'<option value="{pk}"{selected}>{_option_title(story.title)} ({note})</option>'
         )
     return "".join(html)
 

@@ -116,6 +116,24 @@ class Plan:
         return sum(1 for cell in self.cells if cell.primary is not None)
 
 
+#: Choices remembered by ``_choice``, before it starts afresh.
+_CHOICES_MAX = 8192
+_choices: dict[int, Choice] = {}
+
+
+def _choice(story: FitStory, fit: Fit) -> Choice:
+    """``Choice(story, fit)``, the same object again while ``loop_fits`` hands out the
+    same fit (it keeps a story's fits while nothing about it changes): a plan lists
+    every story that can serve each cell. Keyed by the fit's identity and checked
+    against both objects, which the remembered choice keeps alive."""
+    found = _choices.get(id(fit))
+    if found is None or found.fit is not fit or found.story is not story:
+        if len(_choices) >= _CHOICES_MAX:
+            _choices.clear()
+        found = _choices[id(fit)] = Choice(story, fit)
+    return found
+
+
 def _plural(count: int, word: str) -> str:
     if count == 1:
         return f"1 {word}"
@@ -184,7 +202,7 @@ def build_plan(
     def choice(story: str | None, principle_pk: int) -> Choice | None:
         if story is None:
             return None
-        return Choice(stories[int(story)], fits[int(story)][principle_pk])
+        return _choice(stories[int(story)], fits[int(story)][principle_pk])
 
     # Per principle, best first: (-fit, title, pk) sorts alone (a story is there once).
     ranked: dict[int, list[tuple[float, str, int, Choice]]] = {}
@@ -193,7 +211,7 @@ def build_plan(
         title = story.title.lower()
         for principle_pk, fit in row.items():
             ranked.setdefault(principle_pk, []).append(
-                (-fit.value, title, story_pk, Choice(story, fit))
+                (-fit.value, title, story_pk, _choice(story, fit))
             )
     candidates = {
         principle_pk: [c for *_, c in sorted(found)] for principle_pk, found in ranked.items()

@@ -225,14 +225,15 @@ def _weights_sql(sets: int) -> str:
         f"SELECT {m.story}, {m.principle}, {m.weight} FROM {m} "  # noqa: S608 - names from _meta
         f"JOIN {p} ON {p.id} = {m.principle} JOIN {s} ON {s.id} = {m.story} "
         f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL "
-        f"AND {p.principle_set} IN ({placeholders(sets)}) "
-        f"ORDER BY {p.principle_set}, {p.position}"
+        f"AND {p.principle_set} IN ({placeholders(sets)})"
     )
 
 
 def weight_rows(*, owner_id: int, set_ids: Sequence[int]) -> list[tuple[int, int, str]]:
     """The mappings of the owner's active stories to principles of these sets (one
-    query): story pk, principle pk, weight."""
+    query): story pk, principle pk, weight, by story and principle pk. Sorted here, not
+    in SQL: with no ORDER BY, SQLite starts from the owner's stories, not from every
+    user's mappings of each principle."""
     if not set_ids:
         return []
-    return fetch(_weights_sql(len(set_ids)), [owner_id, *set_ids])
+    return sorted(fetch(_weights_sql(len(set_ids)), [owner_id, *set_ids]))
