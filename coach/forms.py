@@ -7,7 +7,7 @@ from django import forms
 from coach import jobs
 from coach.models import CoachBackend, Rating
 from principles.models import Principle
-from stories.models import Story
+from stories.models import Story, Weight
 
 
 class FollowUpRequestForm(forms.Form):
@@ -18,11 +18,13 @@ class FollowUpRequestForm(forms.Form):
 
     def __init__(self, *args, story: Story, principles: list[Principle], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        mapped = [m.principle for m in story.mappings.all()]
+        # Primary mappings first: the story is told for those, so they are probed first.
+        mappings = sorted(story.mappings.all(), key=lambda m: m.weight != Weight.PRIMARY)
+        mapped = [m.principle for m in mappings]
         others = [p for p in principles if p not in mapped]
         self.fields["principle"].choices = [
             ("", "Any principle"),
-            *((p.pk, f"{p.name} (mapped)") for p in mapped),
+            *((m.principle.pk, f"{m.principle.name} ({m.weight})") for m in mappings),
             *((p.pk, p.name) for p in others),
         ]
         if mapped:

@@ -305,6 +305,8 @@ def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
             llm_settings=configured_settings() if llm else None,
         )
     except LLMError as error:
+        if error.hint:
+            log.warning("AI coach call for job %s failed: %s (%s)", job.pk, error, error.hint)
         if error.transient:
             raise TransientCoachError(str(error), retry_after=error.retry_after) from error
         raise

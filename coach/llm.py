@@ -83,7 +83,11 @@ class LLMSettings:
 
 
 class LLMError(Exception):
-    """The call failed; ``transient`` says whether a later retry may succeed."""
+    """The call failed; ``transient`` says whether a later retry may succeed.
+
+    ``message`` is for the user (no server address, no setting names); ``hint`` is
+    for whoever runs the server: where it tried, which setting to check. Jobs log it.
+    """
 
     def __init__(
         self,
@@ -92,9 +96,11 @@ class LLMError(Exception):
         transient: bool,
         status: int | None = None,
         retry_after: float | None = None,
+        hint: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.hint = hint
         self.transient = transient
         self.status = status
         #: Seconds the server asked us to wait (its ``Retry-After``), when it said.
@@ -232,9 +238,10 @@ def _chat(
             client = make_client(settings)
         except openai.OpenAIError as exc:
             raise LLMError(
-                f"the LLM client could not be set up ({type(exc).__name__}); "
-                "check LLM_BASE_URL and LLM_API_KEY",
+                "the AI coach is not set up correctly on this server",
                 transient=False,
+                hint=f"the LLM client could not be set up ({type(exc).__name__}); "
+                "check LLM_BASE_URL and LLM_API_KEY",
             ) from exc
     started = time.perf_counter()
     try:
@@ -345,9 +352,10 @@ def _call_error(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
         return LLMError(f"the model did not answer within {settings.timeout:g} s", transient=True)
     if isinstance(exc, openai.APIConnectionError):
         return LLMError(
-            f"could not connect to the LLM server at {_server(settings.base_url)}; "
-            "check LLM_BASE_URL and that the server is running",
+            "could not reach the LLM server",
             transient=True,
+            hint=f"no connection to {_server(settings.base_url)}; "
+            "check LLM_BASE_URL and that the server is running",
         )
     if not isinstance(exc, openai.APIStatusError):
         return LLMError(
@@ -358,16 +366,17 @@ def _call_error(exc: openai.OpenAIError, settings: LLMSettings) -> LLMError:
     detail = _server_message(exc, settings.api_key)
     if status in (401, 403):
         return LLMError(
-            f"the LLM server rejected the API key ({status}); check LLM_API_KEY",
+            f"the LLM server refused this app's key ({status})",
             transient=False,
             status=status,
+            hint="check LLM_API_KEY",
         )
     if status == 404:
         return LLMError(
-            f"the LLM server does not know this model or endpoint ({status}); "
-            "check LLM_MODEL and LLM_BASE_URL",
+            f"the LLM server does not know the model or address this app uses ({status})",
             transient=False,
             status=status,
+            hint="check LLM_MODEL and LLM_BASE_URL",
         )
     if status == 429:
         if exc.code == "insufficient_quota":

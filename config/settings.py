@@ -101,6 +101,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["common.templatetags.wording"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -145,6 +146,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Tags keep the order they were typed in (taggit sorts them by default).
+TAGGIT_TAGS_FROM_STRING = "stories.values.tags_from_string"
+TAGGIT_STRING_FROM_TAGS = "stories.values.tags_edit_string"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "stories:list"
 LOGOUT_REDIRECT_URL = "home"

@@ -166,7 +166,7 @@ class StoryForm(forms.ModelForm):
         too_long = [t for t in tags if tag_too_long(t)]
         if too_long:
             raise ValidationError(f"Keep each tag under {TAG_MAX} characters.")
-        return sorted({t.strip() for t in tags if t.strip()}, key=str.lower)
+        return list(dict.fromkeys(t.strip() for t in tags if t.strip()))  # as typed
 
     def mappings(self) -> dict[int, str]:
         """The chosen ``{principle_id: weight}`` (principles left at '-' are omitted)."""

@@ -9,6 +9,7 @@ from taggit.managers import TaggableManager
 
 from principles.models import Principle
 from stories.star.report import PART_NAMES
+from stories.values import validate_visible
 
 # Limits for the free-text fields; forms and imports enforce the same numbers.
 TITLE_MAX = 200
@@ -50,7 +51,7 @@ class Story(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stories"
     )
-    title = models.CharField(max_length=TITLE_MAX)
+    title = models.CharField(max_length=TITLE_MAX, validators=[validate_visible])
     situation = models.TextField(max_length=PART_MAX, validators=[MaxLengthValidator(PART_MAX)])
     task = models.TextField(max_length=PART_MAX, validators=[MaxLengthValidator(PART_MAX)])
     action = models.TextField(max_length=PART_MAX, validators=[MaxLengthValidator(PART_MAX)])
@@ -74,7 +75,8 @@ class Story(models.Model):
     principles = models.ManyToManyField(
         Principle, through="StoryPrinciple", related_name="stories", blank=True
     )
-    tags = TaggableManager(blank=True)
+    # In the order they were added (the order typed), also when prefetched for a list.
+    tags = TaggableManager(blank=True, ordering=["taggit_taggeditem_items__id"])
 
     objects = StoryQuerySet.as_manager()
 

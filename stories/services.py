@@ -54,6 +54,13 @@ def _apply_fields(
     return changed
 
 
+def story_set_tags(*, story: Story, tags: Iterable[str]) -> None:
+    """Give the story these tags, in this order (shown as typed)."""
+    wanted = list(dict.fromkeys(tags))
+    if list(story.tags.names()) != wanted:
+        story.tags.set(wanted, clear=True)  # re-added in order: they list by when added
+
+
 def story_set_principles(*, story: Story, mappings: Mapping[int, str]) -> None:
     """Replace the story's principle mappings with ``{principle_id: weight}``."""
     wanted = {pid: Weight(weight) for pid, weight in mappings.items() if weight}
@@ -84,7 +91,7 @@ def story_create(
     story.full_clean(exclude=["owner"])
     scoring.apply_score(story)
     story.save()
-    story.tags.set(list(tags))
+    story_set_tags(story=story, tags=tags)
     if mappings:
         story_set_principles(story=story, mappings=mappings)
     return story
@@ -110,7 +117,7 @@ def story_update(
             changed += scoring.SCORE_FIELDS
         story.save(update_fields=[*changed, "updated_at"])
     if tags is not None:
-        story.tags.set(list(tags))
+        story_set_tags(story=story, tags=tags)
     if mappings is not None:
         story_set_principles(story=story, mappings=mappings)
     return story

@@ -4,15 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
+from taggit.utils import _parse_tags
 
 MAX_TAGS = 20
 TAG_MAX = 50
 EARLIEST_YEAR = 1950
 MONTH_RE = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))\s*$")
 _MONTH_TEXT_MAX = 20
+
+
+#: Unicode categories that show nothing: spaces, format marks (zero-width), controls.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Co", "Cn"})
+
+
+def shows_something(text: str) -> bool:
+    """Does the text have one character that can be seen (not only spaces and
+    zero-width marks)?"""
+    return any(unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text)
+
+
+def validate_visible(text: str) -> None:
+    """Refuse a title of only invisible characters: it would save and show as nothing."""
+    if text and not shows_something(text):
+        raise ValidationError(
+            "This has only invisible characters (spaces or zero-width marks): type a title."
+        )
+
+
+def tags_from_string(text: str) -> list[str]:
+    """Tags as typed ("ml, incident" or "ml incident", taggit's rules), in the order
+    typed: taggit's own parser sorts them (``TAGGIT_TAGS_FROM_STRING``)."""
+    return sorted(_parse_tags(text), key=lambda tag: text.find(tag))
+
+
+def tags_edit_string(tags) -> str:
+    """The tags as the form shows them to edit, in their order, quoted where taggit
+    needs it (``TAGGIT_STRING_FROM_TAGS``)."""
+    return ", ".join(f'"{t.name}"' if "," in t.name or " " in t.name else t.name for t in tags)
 
 
 def tag_too_long(tag: str) -> bool:

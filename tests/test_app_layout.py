@@ -16,7 +16,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"accounts", "principles"}),
     frozenset({"stories"}),
     frozenset({"coach", "planning"}),
-    frozenset({"practice", "exchange"}),
+    frozenset({"practice"}),
+    frozenset({"exchange"}),  # out and back in: everything, practice included
     frozenset({"config"}),
 )
 APPS = frozenset().union(*LAYERS)

@@ -585,8 +585,15 @@ def check_imported(
     assert doc is not None
     skip = upload.on_duplicate == "skip"
     existing = {EXISTING_TITLE.casefold()}
-    duplicates = [s for s in doc["stories"] if s["title"].casefold() in existing]
-    wanted = [s for s in doc["stories"] if not (skip and s in duplicates)]
+    duplicates = []
+    for story in doc["stories"]:
+        title = story["title"].casefold()
+        if title in existing:
+            duplicates.append(story)
+        elif skip:  # under skip, a title the file repeats is imported once, the first
+            existing.add(title)
+    repeated = {id(s) for s in duplicates}  # by identity: two stories may be equal
+    wanted = [s for s in doc["stories"] if not (skip and id(s) in repeated)]
     assert summary == (
         len(wanted),
         0 if skip else len(duplicates),
@@ -594,7 +601,7 @@ def check_imported(
     )
     unmatched = list(new)
     for data in wanted:
-        renamed = data in duplicates
+        renamed = id(data) in repeated
         found = [s for s in unmatched if not mismatches(s, data, renamed=renamed)]
         assert found, (data, [mismatches(s, data, renamed=renamed) for s in unmatched])
         unmatched.remove(found[0])
