@@ -174,8 +174,9 @@ def story_haystack(story: FitStory) -> str:
     return _haystack(story.title, story.text)
 
 
-#: Stories remembered per set of principles by ``_servable``, before it starts afresh.
-_SERVABLE_MAX = 4096
+#: Stories remembered per set of principles by ``_servable`` (for the 8 sets used last),
+#: before it starts afresh: a few times what ``_haystack`` keeps, whose texts it shares.
+_SERVABLE_MAX = 1024
 
 #: The principles a story can serve (pk, weight, the principle's points and reasons).
 Servable = tuple[tuple[int, str | None, float, tuple[str, ...]], ...]
@@ -184,7 +185,7 @@ Servable = tuple[tuple[int, str | None, float, tuple[str, ...]], ...]
 Served = tuple[Servable, StoryPoints | None, tuple[tuple[int, Fit], ...]]
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _servable(
     cues: tuple[tuple[int, Cues], ...],
 ) -> dict[tuple[str, tuple[str | None, ...]], Served]:

@@ -117,7 +117,7 @@ class Plan:
 
 
 #: Choices remembered by ``_choice``, before it starts afresh.
-_CHOICES_MAX = 8192
+_CHOICES_MAX = 4096
 _choices: dict[int, Choice] = {}
 
 
