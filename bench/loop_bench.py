@@ -8,6 +8,11 @@ template rendering and the database), alternating, in the same run; the script p
 the median server time of each and their ratio (target: the plan page at most 3x the
 trivial logged-in page), then the parts of the plan alone: the fits, and the solver
 (``plan_loop`` and the backups' second call). Always exits 0.
+
+The page is measured on repeat views, as a reload, a pin or a swap sees it: its reads go
+through ``planning/raw_reads.py`` every time, and what the plan remembers of unchanged
+stories (``loop_fit.loop_fits``, ``selectors._fit_story``) is warm after the first
+round; bench/README.md says what the first view costs.
 """
 
 from __future__ import annotations
