@@ -9,6 +9,7 @@ from accounts import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("welcome/", views.welcome, name="welcome"),
     path("session/", views.session_status, name="session_status"),
     path("signed-in/", views.signed_in_again, name="signed_in_again"),
     path(

@@ -31,7 +31,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("stories:create")
+        return redirect("welcome")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -50,3 +50,9 @@ def session_status(request: HttpRequest) -> JsonResponse:
 def signed_in_again(request: HttpRequest) -> HttpResponse:
     """Where signing in from a signed-out page's note lands: go back to that page."""
     return render(request, "registration/signed_in_again.html")
+
+
+@require_http_methods(["GET"])
+def welcome(request: HttpRequest) -> HttpResponse:
+    """A new user's first page: the way through Storybank in three steps."""
+    return render(request, "registration/welcome.html")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("principles/questions/", include("planning.question_urls")),
     path("principles/", include("principles.urls")),
     path("coverage/", include("planning.grid_urls")),
+    path("help/", include("planning.help_urls")),
     path("loops/", include("planning.loop_urls")),
     path("practice/", include("practice.urls")),
     path("stories/", include("coach.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
@@ -41,7 +42,7 @@ def tags_from_string(text: str) -> list[str]:
     return sorted(_parse_tags(text), key=lambda tag: text.find(tag))
 
 
-def tags_edit_string(tags) -> str:
+def tags_edit_string(tags: Iterable[Tag]) -> str:
     """The tags as the form shows them to edit, in their order, quoted where taggit
     needs it (``TAGGIT_STRING_FROM_TAGS``)."""
     return ", ".join(f'"{t.name}"' if "," in t.name or " " in t.name else t.name for t in tags)

@@ -40,6 +40,24 @@
     button.textContent = "Added";
   });
 
+  // "?" (outside a text field) lists the shortcuts.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "?" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    var dialog = document.getElementById("shortcuts");
+    if (!dialog || !window.bootstrap) return;
+    event.preventDefault();
+    window.bootstrap.Modal.getOrCreateInstance(dialog).show();
+  });
+
+  // Practice: ticking a principle means "some principles".
+  document.addEventListener("change", function (event) {
+    if (!event.target.classList || !event.target.classList.contains("principle-choice")) return;
+    var mode = document.getElementById("mode-principle");
+    if (mode && event.target.checked) mode.checked = true;
+  });
+
   // Keep the report's <details> (preview, "why this score") open across live updates.
   var openDetails = {};
   document.addEventListener("htmx:beforeSwap", function (event) {

@@ -33,12 +33,12 @@
     toggle.textContent = "Resume";
   }
   toggle.addEventListener("click", function () { (running ? pause : start)(); });
+  // The clock waits for the candidate: Start, or the first word typed, sets it going.
   answer.addEventListener("input", start, { once: true });
   answer.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
   show();
-  start();
 
   var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
   var dictate = document.getElementById("dictate");

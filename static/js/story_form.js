@@ -100,6 +100,13 @@
       keep();
       submitting = true;
     });
+    // Ctrl+S / Cmd+S saves the story (not the browser's "save page").
+    document.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "s") {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (submitting || !dirty()) return;
       event.preventDefault();
@@ -129,6 +136,13 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var panel = event.detail.target.closest && event.detail.target.closest(".star-panel");
     if (panel) sync(panel);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".star-panel.open").forEach(function (panel) {
+      panel.classList.remove("open");
+      sync(panel);
+    });
   });
 })();
 

@@ -24,12 +24,15 @@ def test_a_whole_round(live_server, page: Page):
     log_in(page, live_server, user)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
-    page.get_by_label("Some principles").check()
-    page.get_by_label("Principles", exact=True).select_option(label="Dive Deep")
+    page.get_by_label("Dive Deep").check()  # a tick, no Ctrl-click; it picks the mode too
+    expect(page.get_by_label("Some principles")).to_be_checked()
     page.get_by_role("button", name="Start").click()
 
     timer = page.locator("#timer")
-    expect(timer).to_have_text(re.compile(r"^1:5\d$"), timeout=5_000)  # the clock runs
+    page.wait_for_timeout(1_500)
+    expect(timer).to_have_text("2:00")  # the clock waits for the candidate
+    page.locator("#timer-toggle").click()
+    expect(timer).to_have_text(re.compile(r"^1:5\d$"), timeout=5_000)  # then it runs
     page.get_by_label("Your answer, or bullet notes").fill(
         "Conversion dropped 3 points. I owned the analysis. I split the data by browser and "
         "found one iOS update behind 90% of the drop, and I shipped a fix in 2 days. "

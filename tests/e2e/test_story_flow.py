@@ -18,6 +18,8 @@ def test_sign_up_write_a_story_and_find_it(live_server, page: Page, external_req
     page.get_by_label("Password confirmation").fill("a-long-passphrase-77")
     page.get_by_role("button", name="Sign up").click()
 
+    expect(page.get_by_role("heading", name="Welcome to Storybank, maya")).to_be_visible()
+    page.get_by_role("link", name="Write a story").click()
     expect(page.get_by_role("heading", name="Write a story")).to_be_visible()
     page.get_by_role("textbox", name="Title").fill("Rescued the churn model launch")
     page.get_by_role("textbox", name="Situation").fill(
