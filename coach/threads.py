@@ -1,0 +1,357 @@
+"""Threads of follow-ups: the verdict on one answer and the probe that comes next.
+
+A bar raiser does not work from a list: an answer with no number gets "what was the
+number?", "we" gets "what did you do?", a vague claim "give me an example", a complete
+answer a deeper "why that and not the obvious thing?". This module decides that from the
+checker's quick read of the answer (``stories.star.quick``); pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from stories.star.quick import QuickRead, quick_read
+
+#: What a question probes.
+QUESTION_KINDS = ("number", "ownership", "example", "why", "outcome", "conflict", "learning",
+                  "deeper")  # fmt: skip
+#: What an answer can leave open.
+MISSING = ("number", "own_action", "example", "reason", "outcome", "specifics", "relevance")
+ANSWERED, PARTLY, DODGED = "answered", "partly", "dodged"
+VERDICTS = (ANSWERED, PARTLY, DODGED)
+#: How deep a thread goes by default (``FOLLOWUP_THREAD_LEVELS`` overrides it).
+MAX_LEVELS = 3
+
+#: What each kind of question needs from its answer, most important first.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "number": ("number",),
+    "ownership": ("own_action",),
+    "example": ("example",),
+    "why": ("reason",),
+    "outcome": ("outcome",),
+    "conflict": ("own_action", "outcome"),
+    "learning": ("specifics",),
+    "deeper": ("reason",),
+}
+#: The probe that asks for what is missing, and its kind.
+PROBE_FOR: dict[str, str] = {
+    "number": "number",
+    "own_action": "ownership",
+    "example": "example",
+    "reason": "why",
+    "outcome": "outcome",
+    "specifics": "example",
+    "relevance": "relevance",
+}
+PROBES: dict[str, str] = {
+    "number": "What was the number? Before and after, or how much it changed.",
+    "ownership": "What did you do yourself, not the team? Walk me through your part.",
+    "example": "Give me one concrete example: what happened, when, with whom?",
+    "why": "Why that approach, and not the obvious alternative? What did you weigh?",
+    "outcome": "How did it end? What changed because of what you did?",
+    "relevance": "Let me ask again, more plainly: {question}",
+    "deeper": "Why that approach and not the obvious one? What would you do differently now?",
+}
+#: A short answer this long or less gives an interviewer nothing to hold on to.
+TOO_SHORT_WORDS = 6
+#: An answer this long with numbers or named things in it gives its reasons as evidence.
+DETAILED_WORDS = 40
+#: A reason-less answer to "why" shorter than this is a dodge ("a judgment call").
+SHORT_REASON_WORDS = 20
+#: An answer shorter than this has not had room to wander off the question.
+OFF_TOPIC_WORDS = 15
+#: An "I don't remember" this long or less is a dodge.
+UNSURE_DODGE_WORDS = 30
+
+_WORD = re.compile(r"[a-z][a-z']+")
+#: Words an answer opens with when it points back at the question.
+_POINTING_BACK = frozenset(
+    (
+        "it",
+        "it's",
+        "that",
+        "this",
+        "they",
+        "these",
+        "those",
+        "there",
+        "because",
+        "i",
+        "we",
+        "yes",
+        "not",
+        "both",
+        "most",
+    )
+)
+#: Pronouns that stand for what the question named ("It went from 3.4% to 2.3%").
+_ANAPHORS = frozenset(["it", "it's", "that", "this", "they", "these", "those", "both"])
+_FILLERS = frozenset(["well", "so", "um", "uh", "yeah", "honestly", "oh", "ok", "okay", "right"])
+_RULE_OF_THUMB = re.compile(r"well\s+known|industry|typically|usually|generally|general|rule")
+_STOP = frozenset(
+    (
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "that",
+        "this",
+        "it",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "you",
+        "your",
+        "i",
+        "we",
+        "our",
+        "my",
+        "me",
+        "did",
+        "do",
+        "does",
+        "how",
+        "what",
+        "why",
+        "when",
+        "who",
+        "which",
+        "there",
+        "their",
+        "they",
+        "about",
+        "so",
+        "as",
+        "if",
+        "then",
+        "than",
+        "had",
+        "have",
+        "has",
+        "not",
+        "no",
+        "yes",
+        "just",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """answered / partly / dodged, what the answer left open, and the words it rests on."""
+
+    verdict: str
+    missing: tuple[str, ...]
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The next question of a thread, and what it asks for."""
+
+    kind: str
+    question: str
+
+
+def _content(text: str) -> set[str]:
+    """The meaningful words of a text, cut to four letters (a cheap stem)."""
+    return {w[:4] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 3}
+
+
+#: A question with fewer meaningful words than this ("How much is 'not much'?") takes
+#: any number as on topic.
+TOPIC_WORDS = 3
+
+
+def _on_topic_number(read: QuickRead, question: str) -> bool:
+    """A number in a sentence that talks about what the question asked."""
+    asked = _content(question)
+    if len(asked) < TOPIC_WORDS:
+        return bool(read.numbers)
+    return any(
+        _content(sentence) & asked or _points_back(sentence, _ANAPHORS)
+        for sentence in read.number_sentences
+    )
+
+
+def _points_back(text: str, openers: frozenset[str]) -> bool:
+    """Does the text open by pointing back at the question ("It went from...")?"""
+    first = _WORD.findall(text.lower())[:3]
+    while first and first[0] in _FILLERS:
+        first = first[1:]
+    return bool(first) and first[0] in openers
+
+
+def _generic_number(read: QuickRead) -> bool:
+    """A figure given as a rule of thumb ("it's well known... a hundred euros a minute")."""
+    rules = [g for g in read.generic if _RULE_OF_THUMB.search(g)]
+    return any(g.lower() in s.lower() for g in rules for s in read.number_sentences)
+
+
+def _elsewhere(question: str, answer: str, read: QuickRead) -> bool:
+    """Does the answer talk about something else? It shares no meaningful word with the
+    question, is long enough to have said one, and does not open by pointing back
+    ("It got scaled back", "They were defensive", "Because...")."""
+    asked = _content(question)
+    if len(asked) < TOPIC_WORDS or read.words < OFF_TOPIC_WORDS or asked & _content(answer):
+        return False
+    return not _points_back(answer, _POINTING_BACK)
+
+
+def _evidence(read: QuickRead, answer: str) -> str:
+    """The words the verdict rests on, quoted from the answer."""
+    for found in (read.numbers, read.hypotheticals, read.generic, read.hedges, read.vague):
+        if found:
+            return found[0]
+    return answer.strip().split(".")[0][:120]
+
+
+def _verdict(verdict: str, missing: list[str], read: QuickRead, answer: str) -> Verdict:
+    return Verdict(verdict, tuple(dict.fromkeys(missing)), _evidence(read, answer))
+
+
+def _acts_alone(read: QuickRead) -> bool:
+    return read.i_actions > 0 and not read.mostly_we and not read.joint
+
+
+def judge(kind: str, question: str, answer: str, read: QuickRead | None = None) -> Verdict:
+    """The verdict on one answer to a question of this kind, and what it left open."""
+    read = read or quick_read(answer)
+    if read.unsure and read.words <= UNSURE_DODGE_WORDS and not read.numbers:
+        return _verdict(DODGED, [NEEDS.get(kind, ("specifics",))[0]], read, answer)
+    verdict, missing = _JUDGES.get(kind, _judge_deeper)(question, read)
+    if verdict != ANSWERED and _elsewhere(question, answer, read):
+        verdict, missing = DODGED, [*missing, "relevance"]  # it answers another question
+    if verdict == ANSWERED and read.hypotheticals and not read.i_actions:
+        verdict, missing = PARTLY, ["specifics"]
+    return _verdict(verdict, missing, read, answer)
+
+
+Judged = tuple[str, list[str]]
+
+
+def _judge_number(question: str, read: QuickRead) -> Judged:
+    if read.numbers:
+        if not _on_topic_number(read, question):
+            return DODGED, ["number", "relevance"]
+        if _generic_number(read):  # a rule of thumb, not this case's figure
+            return DODGED, ["number", "specifics"]
+        if len(read.hedges) >= 2:
+            return PARTLY, ["specifics"]
+        return ANSWERED, []
+    if read.vague or read.outcome or read.words > TOO_SHORT_WORDS:
+        return PARTLY, ["number"]
+    return DODGED, ["number"]
+
+
+def _judge_ownership(question: str, read: QuickRead) -> Judged:
+    if _acts_alone(read):
+        return (PARTLY, ["specifics"]) if len(read.hedges) >= 2 else (ANSWERED, [])
+    if read.i_actions or read.we_actions or read.we_subjects or read.joint:
+        return PARTLY, ["own_action"]
+    return DODGED, ["own_action"]  # nobody acts: the system, the committee, luck
+
+
+def _judge_example(question: str, read: QuickRead) -> Judged:
+    if read.example and (read.words >= DETAILED_WORDS or (not read.generic and read.words > 15)):
+        return ANSWERED, []
+    if read.categories or (read.example and not read.generic):
+        return PARTLY, ["example"]
+    if read.generic or read.words <= 15:
+        return DODGED, ["example"]
+    return PARTLY, ["example"]
+
+
+def _judge_why(question: str, read: QuickRead) -> Judged:
+    specific = read.example or read.numbers
+    if read.generic and not specific:
+        return DODGED, ["reason"]
+    if read.hypotheticals and not read.reason:
+        return DODGED, ["reason"]  # what they would do, not why they did it
+    if (read.reason or _on_topic_number(read, question)) and specific:
+        return ANSWERED, []
+    if specific and read.words >= DETAILED_WORDS and not read.generic:
+        return ANSWERED, []  # the evidence is the reason
+    if read.reason or specific or read.words >= SHORT_REASON_WORDS:
+        return PARTLY, ["reason"]
+    return DODGED, ["reason"]
+
+
+def _judge_outcome(question: str, read: QuickRead) -> Judged:
+    if read.measured or (read.outcome and (read.numbers or read.all_or_none)):
+        return ANSWERED, []
+    if read.outcome or read.vague or not read.i_actions:
+        return PARTLY, ["number"]  # which way it went, not how far
+    return DODGED, ["outcome"]  # what was done, not what came of it
+
+
+def _judge_conflict(question: str, read: QuickRead) -> Judged:
+    if read.generic and not read.example:
+        return DODGED, ["specifics"]
+    if not read.i_actions:
+        return (PARTLY, ["own_action"]) if read.example else (DODGED, ["specifics"])
+    if read.resolved or read.outcome:
+        if read.mostly_we or read.joint or len(read.hedges) >= 2:
+            return PARTLY, ["own_action"]
+        return ANSWERED, []
+    return PARTLY, ["outcome"]
+
+
+def _judge_learning(question: str, read: QuickRead) -> Judged:
+    if read.applied and (read.example or read.i_actions):
+        return ANSWERED, []
+    if read.example and read.i_actions and read.words >= DETAILED_WORDS:
+        return ANSWERED, []  # the mistake, the fix and what came of it
+    if read.generic and not read.example:
+        return DODGED, ["example"]
+    if read.lesson or read.words > TOO_SHORT_WORDS * 2:
+        return PARTLY, ["example"]
+    return DODGED, ["example"]
+
+
+def _judge_deeper(question: str, read: QuickRead) -> Judged:
+    verdict, missing = _judge_why(question, read)
+    return verdict, missing
+
+
+_JUDGES = {
+    "number": _judge_number,
+    "ownership": _judge_ownership,
+    "example": _judge_example,
+    "why": _judge_why,
+    "outcome": _judge_outcome,
+    "conflict": _judge_conflict,
+    "learning": _judge_learning,
+    "deeper": _judge_deeper,
+}
+
+
+def next_probe(
+    verdict: Verdict, *, question: str, asked: Sequence[str] = (), level: int = 1,
+    max_levels: int = MAX_LEVELS,
+) -> Probe | None:  # fmt: skip
+    """The next question of the thread: for what the answer left open, or one level
+    deeper when it was complete; None past ``max_levels`` or when every probe it could
+    ask was asked already (``asked``: the kinds asked in this thread)."""
+    if level >= max_levels:
+        return None
+    wanted = [PROBE_FOR[m] for m in verdict.missing] or ["deeper"]
+    for kind in (*wanted, "deeper"):
+        if kind not in asked or kind == "relevance":
+            return Probe(kind, PROBES[kind].format(question=question))
+    return None
