@@ -27,16 +27,20 @@ TARGET_RATIO = 3.0
 # The rows of planning.grid_html as a Django template partial, markup for markup.
 ROWS_PARTIAL = """{% for row in rows %}<tr id="row-{{ row.principle.pk }}" \
 class="status-{{ row.status }}"><th scope="row" class="principle-col">\
-<a href="{{ row.url }}">{{ row.principle.name }}</a></th>\
-<td class="summary-col small"><span class="count">{{ row.count }}</span> · \
-<span class="best">{% if row.best is None %}&ndash;{% else %}{{ row.best }}{% endif %}</span> · \
-<span class="badge status-badge status-badge-{{ row.status }}" title="{{ row.reason }}">\
-{{ row.status }}</span></td>{% for cell in row.cells %}{% if cell.weight %}\
+<a href="{{ row.url }}" class="principle-name">{{ row.principle.name }}</a>\
+<span class="row-summary"><span class="badge status-badge status-badge-{{ row.status }}" \
+title="{{ row.reason }}">{{ row.status }}</span> <span class="count" \
+title="{{ row.count }} {% if row.count == 1 %}story{% else %}stories{% endif %}">\
+{{ row.count }}</span> · <span class="best" title="Best score">\
+{% if row.best is None %}&ndash;{% else %}{{ row.best }}{% endif %}</span>\
+{% if row.count == 1 %} <span class="badge text-bg-warning spof" title="Only one story covers \
+this principle: a single point of failure">1 story only</span>{% endif %}</span></th>\
+{% for cell in row.cells %}{% if cell.weight %}\
 <td><button name="cell" value="{{ cell.story }}:{{ row.principle.pk }}" \
 class="cell cell-{{ cell.weight }} cell-score-{{ cell.style }}" \
-aria-label="{{ row.principle.name }} / {{ cell.title }}: {{ cell.weight }}">{{ cell.symbol }}\
+aria-label="{{ row.principle.name }}, {{ cell.title }}: {{ cell.weight }}">{{ cell.symbol }}\
 </button></td>{% else %}<td><button name="cell" value="{{ cell.story }}:{{ row.principle.pk }}" \
-class="cell cell-none" aria-label="{{ row.principle.name }} / {{ cell.title }}: not mapped">·\
+class="cell cell-none" aria-label="{{ row.principle.name }}, {{ cell.title }}: not mapped">·\
 </button></td>{% endif %}{% endfor %}</tr>{% endfor %}"""
 
 

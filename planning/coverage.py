@@ -11,15 +11,20 @@ Rules (named constants below):
 - a principle covered by exactly one story is a *single point of failure*;
 - a story claiming more than ``STRETCHED_OVER`` principles is *stretched*:
   interviewers will hear the same story twice.
+
+A ``GridView`` (the page's GET parameters) narrows and orders what the page shows:
+principles by status, stories by band, flag or tag, stories by score, title or
+claims, principles in the set's order or weakest first. It never changes the
+coverage itself: statuses, claims and the advice always count the whole bank.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from stories.star.bands import READY, band_for
+from stories.star.bands import BANDS, READY, band_for
 
 COVERED_SCORE = READY.low
 STRETCHED_OVER = 4
@@ -100,18 +105,37 @@ class Grid:
     rows: list[PrincipleRow]
     columns: list[StoryColumn]
     counts: dict[str, int] = field(default_factory=dict)
+    #: Every principle of the target, shown or not (empty: the same as ``rows``).
+    all_rows: list[PrincipleRow] = field(default_factory=list)
+    #: How many stories the bank has, shown or not (None: ``len(columns)``).
+    story_total: int | None = None
+
+    @property
+    def every_row(self) -> list[PrincipleRow]:
+        """All the target's principles, whatever the view shows."""
+        return self.all_rows or self.rows
 
     @property
     def total(self) -> int:
-        return len(self.rows)
+        return len(self.every_row)
+
+    @property
+    def stories(self) -> int:
+        """How many stories the bank has (the view may show fewer)."""
+        return len(self.columns) if self.story_total is None else self.story_total
+
+    @property
+    def narrowed(self) -> bool:
+        """Does the view hide some principles or stories?"""
+        return len(self.rows) < self.total or len(self.columns) < self.stories
 
     @property
     def next_row(self) -> PrincipleRow | None:
         """The principle to work on next: the first gap, else the weakest thin one."""
-        gaps = [r for r in self.rows if r.status == GAP]
+        gaps = [r for r in self.every_row if r.status == GAP]
         if gaps:
             return gaps[0]
-        thin = [r for r in self.rows if r.status == THIN]
+        thin = [r for r in self.every_row if r.status == THIN]
         return min(thin, key=lambda r: (r.count, r.best or 0)) if thin else None
 
     @property
@@ -126,10 +150,24 @@ class Grid:
             return f"{head}: every principle is covered. Practise them."
         name = getattr(row.principle, "name", str(row.principle))
         if row.status == GAP:
-            return f"{head}: write a {name} story"
+            return f"{head}: write {_a(name)} {name} story"
         if row.count == 1:
             return f"{head}: add a second {name} story"
         return f"{head}: strengthen your best {name} story"
+
+    @property
+    def next_button(self) -> str:
+        """The words on the button that starts the next story (empty: nothing to do)."""
+        row = self.next_row
+        if row is None:
+            return ""
+        name = getattr(row.principle, "name", str(row.principle))
+        return f"Write {_a(name)} {name} story"
+
+
+def _a(name: str) -> str:
+    """The article before a principle's name: 'an Earn Trust story', 'a Frugality story'."""
+    return "an" if name[:1].lower() in "aeiou" else "a"
 
 
 def build_grid(
@@ -167,3 +205,135 @@ def _row(
         primary=sum(1 for weight in mapped.values() if weight == "primary"),
         best=max(known) if known else None,
     )
+
+
+# --- what the page shows: filters and sorts (GET parameters) ---------------------------
+
+#: ``principles=``: which principles show (empty: all).
+PRINCIPLE_FILTERS = {
+    "open": "Gaps and thin",
+    GAP: "Gaps",
+    THIN: "Thin",
+    COVERED: "Covered",
+}
+#: ``stories=``: which stories show (empty: all): a score band, unscored, or a flag.
+STORY_FILTERS = {
+    **{band.key: band.label for band in BANDS},
+    "unscored": "Not scored",
+    "stretched": f"Stretched (more than {STRETCHED_OVER} principles)",
+    "unmapped": "Mapped to none of these principles",
+}
+#: ``sort=``: the order of the story columns.
+STORY_SORTS = {
+    "score": "Score, best first",
+    "title": "Title, A to Z",
+    "claims": "Principles claimed, most first",
+}
+#: ``psort=``: the order of the principle rows.
+PRINCIPLE_SORTS = {
+    "set": "The set's order",
+    "weakest": "Weakest first (gaps, thin, covered)",
+}
+_STATUS_RANK = {GAP: 0, THIN: 1, COVERED: 2}
+
+
+@dataclass(frozen=True)
+class GridView:
+    """What the grid page shows of the grid, read from its GET parameters.
+
+    Unknown values fall back to the defaults, so a hand-edited link still shows a grid.
+    """
+
+    principles: str = ""
+    stories: str = ""
+    tag: str = ""
+    sort: str = "score"
+    psort: str = "set"
+
+    @classmethod
+    def from_params(cls, data: Mapping[str, str]) -> GridView:
+        """The view a query string (or a form's hidden fields) asks for."""
+
+        def pick(name: str, allowed: Mapping[str, str], default: str) -> str:
+            value = str(data.get(name) or "").strip()
+            return value if value in allowed else default
+
+        return cls(
+            principles=pick("principles", PRINCIPLE_FILTERS, ""),
+            stories=pick("stories", STORY_FILTERS, ""),
+            tag=str(data.get("tag") or "").strip()[:100],
+            sort=pick("sort", STORY_SORTS, "score"),
+            psort=pick("psort", PRINCIPLE_SORTS, "set"),
+        )
+
+    def params(self) -> dict[str, str]:
+        """The parameters that differ from the default view (for links and forms)."""
+        default = GridView()
+        return {
+            name: value
+            for name in ("principles", "stories", "tag", "sort", "psort")
+            if (value := getattr(self, name)) != getattr(default, name)
+        }
+
+    @property
+    def filtered(self) -> bool:
+        """Does the view hide anything (sorting alone hides nothing)?"""
+        return bool(self.principles or self.stories or self.tag)
+
+    def shows_row(self, row: PrincipleRow) -> bool:
+        if not self.principles:
+            return True
+        if self.principles == "open":
+            return row.status != COVERED
+        return row.status == self.principles
+
+    def shows_column(self, column: StoryColumn, tags: Mapping[int, Iterable[str]]) -> bool:
+        if self.tag:
+            wanted = self.tag.casefold()
+            if all(tag.casefold() != wanted for tag in tags.get(column.pk, ())):
+                return False
+        kind = self.stories
+        if not kind:
+            return True
+        if kind == "stretched":
+            return column.stretched
+        if kind == "unmapped":
+            return column.claims == 0
+        if column.score is None:
+            return kind == "unscored"
+        return band_for(column.score).key == kind
+
+
+def _row_weakness(row: PrincipleRow) -> tuple[int, int, int]:
+    return (_STATUS_RANK[row.status], row.count, row.best or 0)
+
+
+def view_grid(grid: Grid, view: GridView, tags: Mapping[int, Iterable[str]] | None = None) -> Grid:
+    """The grid as ``view`` shows it: some rows and columns, in its order.
+
+    ``tags``: story pk -> its tag names (needed only when the view filters by tag).
+    Stories come in score order from ``build_grid``'s caller; the sorts here are stable,
+    so ties keep that order. Statuses, claims and the advice are those of the whole grid.
+    """
+    columns = [c for c in grid.columns if view.shows_column(c, tags or {})]
+    if view.sort == "title":
+        columns.sort(key=lambda c: c.title.casefold())
+    elif view.sort == "claims":
+        columns.sort(key=lambda c: -c.claims)
+    every = [replace(row, columns=columns) for row in grid.every_row]
+    rows = [row for row in every if view.shows_row(row)]
+    if view.psort == "weakest":
+        rows.sort(key=_row_weakness)
+    return Grid(rows, columns, grid.counts, every, grid.stories)
+
+
+def with_columns(grid: Grid, pks: Sequence[int]) -> Grid | None:
+    """The grid with exactly these story columns, in this order: the columns a page
+    already shows, so that a row redrawn after a click lines up with the others whatever
+    the filters and sorts now say. None when one of the stories is gone."""
+    by_pk = {column.pk: column for column in grid.columns}
+    if any(pk not in by_pk for pk in pks):
+        return None
+    columns = [by_pk[pk] for pk in pks]
+    every = [replace(row, columns=columns) for row in grid.every_row]
+    return Grid(every, columns, grid.counts, every, grid.stories)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Max, QuerySet
-from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from taggit.models import Tag, TaggedItem
 
 from planning import raw_reads
-from planning.coverage import Grid, build_grid
+from planning.coverage import Grid, GridView, build_grid, view_grid
 from planning.loop_fit import FitStory, loop_fits
 from planning.loop_templates import likely_order
 from planning.loops import Plan, PrincipleInfo, SlotRow, build_plan, resolve_slots
@@ -56,16 +57,56 @@ class Target:
     all_principles: list[PrincipleRef]
 
 
-def _principle_refs(principles: QuerySet[Principle]) -> list[PrincipleRef]:
-    rows = principles.order_by("position", "name").values_list(
-        "pk",
-        "name",
-        "slug",
-        "principle_set_id",
-        "principle_set__name",
-        "principle_set__slug",
-        "principle_set__owner_id",
+# --- the coverage grid ---------------------------------------------------------------
+# The grid page runs on every change of a filter and is the app's widest page: its reads
+# of the user's own rows (saved target, stories with their tags, mappings) are written
+# out in SQL (``raw_reads``: names from the models' ``_meta``, standard SQL on SQLite and
+# PostgreSQL), since building them through the ORM took longer than running them; what
+# the user may see of the principle sets stays on the ORM, where that rule is written.
+# Seven queries whatever the bank, the filters or the sorts.
+
+
+@raw_reads.built_once
+def _target_sql() -> str:
+    t = raw_reads.Names(CoverageTarget, "t")
+    tp = raw_reads.Names(CoverageTarget.principles.through, "tp")
+    return (
+        f"SELECT {t.principle_set}, {tp.principle} FROM {t} "  # noqa: S608 - names from _meta
+        f"LEFT JOIN {tp} ON {tp.coveragetarget} = {t.id} WHERE {t.user} = %s"
     )
+
+
+@raw_reads.built_once
+def _set_principles_sql() -> str:
+    """The principles of one set, by its id (the saved target's)."""
+    p, ps = raw_reads.Names(Principle, "p"), raw_reads.Names(PrincipleSet, "s")
+    return (
+        f"SELECT {p.id}, {p.name}, {p.slug}, {ps.id}, {ps.name}, {ps.slug}, {ps.owner} "  # noqa: S608 - names from _meta
+        f"FROM {p} JOIN {ps} ON {ps.id} = {p.principle_set} WHERE {p.principle_set} = %s "
+        f"ORDER BY {p.position}, {p.name}, {p.id}"
+    )
+
+
+def _visible_principles(*, user, slug: str) -> list[tuple]:
+    """The rows of ``_set_principles_sql`` for a set named by its slug, among the sets the
+    user may see (through the ORM: ``principles_visible_to`` is where that rule lives)."""
+    return list(
+        principles_visible_to(user=user)
+        .filter(principle_set__slug=slug)
+        .order_by("position", "name", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "slug",
+            "principle_set_id",
+            "principle_set__name",
+            "principle_set__slug",
+            "principle_set__owner_id",
+        )
+    )
+
+
+def _principle_refs(rows: list[tuple]) -> list[PrincipleRef]:
     sets: dict[int, SetRef] = {}
     refs = []
     owned = {row[3] for row in rows if row[6] is not None}
@@ -80,26 +121,19 @@ def _principle_refs(principles: QuerySet[Principle]) -> list[PrincipleRef]:
 def coverage_target(*, user, set_slug: str | None = None) -> Target:
     """The user's saved target, or the set named in the URL, or the Amazon set.
 
-    Read as plain rows in two or three small queries: this runs on every grid view.
+    Two small queries (the saved target with its chosen principles, then the set's
+    principles); one when a set is named: this runs on every grid view.
     """
     if set_slug is None:
-        saved_set = (
-            CoverageTarget.objects.filter(user=user)
-            .values_list("principle_set_id", flat=True)
-            .first()
-        )
-        if saved_set is not None:
-            rows = _principle_refs(Principle.objects.filter(principle_set_id=saved_set))
-            picked = set(
-                CoverageTarget.principles.through.objects.filter(
-                    coveragetarget__user=user
-                ).values_list("principle_id", flat=True)
-            )
+        saved = raw_reads.fetch(_target_sql(), [user.pk])
+        if saved:
+            rows = _principle_refs(raw_reads.fetch(_set_principles_sql(), [saved[0][0]]))
+            picked = {principle for _set, principle in saved if principle is not None}
             chosen = [p for p in rows if p.pk in picked]
             if rows:
                 return Target(rows[0].principle_set, chosen or rows, bool(chosen), rows)
     slug = set_slug or DEFAULT_SET_SLUG
-    rows = _principle_refs(principles_visible_to(user=user).filter(principle_set__slug=slug))
+    rows = _principle_refs(_visible_principles(user=user, slug=slug))
     if not rows:  # a set with no principles yet (or none at all: 404)
         found = set_get(user=user, slug=slug)
         return Target(SetRef(found.pk, found.name, found.slug), [], False, [])
@@ -111,21 +145,99 @@ def set_choices(*, user) -> QuerySet[PrincipleSet]:
     return PrincipleSet.objects.visible_to(user).only("pk", "name", "slug", "owner_id")
 
 
-def coverage_grid(*, user, target: Target) -> Grid:
-    """The grid of the target's principles against the user's active stories."""
-    stories = list(
-        Story.objects.owned_by(user)
-        .active()
-        .order_by(F("star_score").desc(nulls_last=True), Lower("title"), "pk")
-        .values_list("pk", "title", "star_score")
+@raw_reads.built_once
+def _grid_stories_sql(with_tags: int) -> str:
+    """The user's active stories, best score first (unscored last), then by title; with
+    ``with_tags`` a row per story and tag (or one with no tag), tags A to Z."""
+    s = raw_reads.Names(Story, "s")
+    order = (
+        f"CASE WHEN {s.star_score} IS NULL THEN 1 ELSE 0 END, {s.star_score} DESC, "
+        f"LOWER({s.title}), {s.id}"
     )
+    if not with_tags:
+        return (
+            f"SELECT {s.id}, {s.title}, {s.star_score} FROM {s} "  # noqa: S608 - names from _meta
+            f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL ORDER BY {order}"
+        )
+    ti, tag = raw_reads.Names(TaggedItem, "ti"), raw_reads.Names(Tag, "tg")
+    ct = raw_reads.Names(ContentType, "ct")
+    return (
+        f"SELECT {s.id}, {s.title}, {s.star_score}, {tag.name} FROM {s} "  # noqa: S608 - names from _meta
+        f"LEFT JOIN {ti} ON {ti.object_id} = {s.id} AND {ti.content_type} = "
+        f"(SELECT {ct.id} FROM {ct} WHERE {ct.app_label} = %s AND {ct.model} = %s) "
+        f"LEFT JOIN {tag} ON {tag.id} = {ti.tag} "
+        f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL ORDER BY {order}, {tag.name}"
+    )
+
+
+@raw_reads.built_once
+def _grid_mappings_sql() -> str:
+    sp, s = raw_reads.Names(StoryPrinciple, "sp"), raw_reads.Names(Story, "s")
+    p = raw_reads.Names(Principle, "p")
+    return (
+        f"SELECT {sp.story}, {sp.principle}, {sp.weight} FROM {sp} "  # noqa: S608 - names from _meta
+        f"JOIN {s} ON {s.id} = {sp.story} JOIN {p} ON {p.id} = {sp.principle} "
+        f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL AND {p.principle_set} = %s"
+    )
+
+
+def _grid_stories(*, user, with_tags: bool) -> tuple[list[tuple], dict[int, list[str]]]:
+    """(pk, title, score) of the user's active stories in the grid's order, and their
+    tags by story when asked for (one query either way)."""
+    if not with_tags:
+        return raw_reads.fetch(_grid_stories_sql(0), [user.pk]), {}
+    meta = Story._meta
+    rows = raw_reads.fetch(_grid_stories_sql(1), [meta.app_label, meta.model_name, user.pk])
+    stories: list[tuple] = []
+    tags: dict[int, list[str]] = {}
+    for pk, title, score, tag in rows:
+        if not stories or stories[-1][0] != pk:
+            stories.append((pk, title, score))
+        if tag is not None:
+            tags.setdefault(pk, []).append(tag)
+    return stories, tags
+
+
+def coverage_grid(*, user, target: Target, view: GridView | None = None) -> Grid:
+    """The grid of the target's principles against the user's active stories, as
+    ``view`` shows it (None: everything, stories by score). Two queries."""
+    grid, _tags = _grid_and_tags(user=user, target=target, view=view, with_tags=False)
+    return grid
+
+
+def _grid_and_tags(
+    *, user, target: Target, view: GridView | None, with_tags: bool
+) -> tuple[Grid, dict[int, list[str]]]:
+    stories, tags = _grid_stories(user=user, with_tags=with_tags or bool(view and view.tag))
     # Filtered by set here; build_grid keeps only the target's principles.
-    mappings = StoryPrinciple.objects.filter(
-        story__owner=user,
-        story__archived_at__isnull=True,
-        principle__principle_set_id=target.principle_set.pk,
-    ).values_list("story_id", "principle_id", "weight")
-    return build_grid(target.principles, stories, mappings)
+    mappings = raw_reads.fetch(_grid_mappings_sql(), [user.pk, target.principle_set.pk])
+    grid = build_grid(target.principles, stories, mappings)
+    return (grid if view is None else view_grid(grid, view, tags)), tags
+
+
+@dataclass(frozen=True)
+class GridPage:
+    """What the grid page shows: the grid as viewed, and the filters' choices."""
+
+    grid: Grid
+    view: GridView
+    tags: list[str]  # the tags on the user's active stories, A to Z
+    sets: list[SetRef]  # the sets the user can aim the grid at
+
+
+def coverage_page(*, user, target: Target, view: GridView) -> GridPage:
+    """The grid page's reads: three queries whatever the bank or the filters (stories
+    with their tags, mappings, sets), on top of the target's."""
+    grid, tags = _grid_and_tags(user=user, target=target, view=view, with_tags=True)
+    names = sorted({name for found in tags.values() for name in found}, key=str.casefold)
+    sets: dict[str, SetRef] = {}
+    choices = set_choices(user=user).order_by(
+        F("owner_id").asc(nulls_first=True), "position", "name"
+    )
+    for pk, name, slug, owner in choices.values_list("pk", "name", "slug", "owner_id"):
+        if owner is not None or slug not in sets:  # a user's own set wins, as in the target
+            sets[slug] = SetRef(pk, name, slug)
+    return GridPage(grid, view, names, list(sets.values()))
 
 
 def story_texts(*, user) -> list[StoryText]:
