@@ -34,7 +34,9 @@ def evaluate(split: str) -> dict[str, object]:
     agree = baseline = targeted = with_missing = deeper = complete = 0
     confusion: Counter[tuple[str, str]] = Counter()
     for item in items:
-        verdict = judge(item["kind"], item["question"], item["answer"])
+        # As the app judges a probe: against the thread's questions down to this one.
+        topic = " ".join([*(p["question"] for p in item.get("previous", [])), item["question"]])
+        verdict = judge(item["kind"], topic, item["answer"])
         confusion[(item["verdict"], verdict.verdict)] += 1
         agree += verdict.verdict == item["verdict"]
         baseline += item["verdict"] == ANSWERED
@@ -62,7 +64,7 @@ def evaluate(split: str) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "heldout"), default="heldout")
+    parser.add_argument("--split", choices=("dev", "dev2", "heldout"), default="heldout")
     split = parser.parse_args().split
     figures = evaluate(split)
     print(f"follow-up threads, {split} split: {figures['items']} answers")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from coach import threads
 from coach.base import LLM_BACKEND, RULES_BACKEND
 from principles.models import Principle
 from stories.models import PART_MAX, Story
@@ -106,6 +107,14 @@ class Rating(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+class Verdict(models.TextChoices):
+    """How an answer to a follow-up held up."""
+
+    ANSWERED = threads.ANSWERED, "Answered"
+    PARTLY = threads.PARTLY, "Partly"
+    DODGED = threads.DODGED, "Dodged"
+
+
 class FollowUp(models.Model):
     """One probing question asked about a story or an answer, with the candidate's
     answer and how it went."""
@@ -123,6 +132,16 @@ class FollowUp(models.Model):
     )
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Threads: a probe asked because of the answer to ``parent`` (``coach.threads``).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="probes"
+    )
+    level = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=12, blank=True)  # what the question probes
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
+    verdict_missing = models.JSONField(default=list, blank=True)
+    verdict_evidence = models.CharField(max_length=300, blank=True)
+    verdict_by_user = models.BooleanField(default=False)  # the candidate overruled it
 
     class Meta:
         db_table = "stories_followup"  # moved from stories with its rows

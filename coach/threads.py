@@ -54,6 +54,15 @@ PROBES: dict[str, str] = {
     "relevance": "Let me ask again, more plainly: {question}",
     "deeper": "Why that approach and not the obvious one? What would you do differently now?",
 }
+#: The same probe asked again, because its answer did not give it, in other words.
+PRESSES: dict[str, str] = {
+    "number": "You have not given me a figure yet. Roughly how big was it, and how do you know?",
+    "ownership": "I still hear what the team did. Which part was yours, in your own words?",
+    "example": "Still general: take one case and tell me exactly what happened.",
+    "why": "You have told me what you did; I am asking why. What made it the right call?",
+    "outcome": "And in the end? What was different afterwards?",
+    "deeper": "Go one step further: what was the hardest part of that, and how did you handle it?",
+}
 #: A short answer this long or less gives an interviewer nothing to hold on to.
 TOO_SHORT_WORDS = 6
 #: An answer this long with numbers or named things in it gives its reasons as evidence.
@@ -149,6 +158,44 @@ _STOP = frozenset(
         "just",
     )
 )
+
+
+#: What a question asks for, read from its words when the coach did not say.
+_KIND_CUES = (
+    ("number", re.compile(r"\bhow\s+(?:much|many|big|long|often|fast)\b|\bnumber|figure|"
+                          r"\bpercent|\bfrom\s+what\s+to\s+what|\bcost", re.I)),
+    ("ownership", re.compile(r"\bwhat\s+did\s+you\s+(?:do|build|write|decide)|\byou\s+"
+                             r"yourself|\bwho\s+(?:built|wrote|did|decided|rebuilt)|\byour\s+"
+                             r"(?:part|role|contribution)|\bwhose\b", re.I)),
+    ("example", re.compile(r"\bexample|\bone\s+(?:time|case)|\bwalk\s+me\s+through|"
+                           r"\bspecifically", re.I)),
+    ("conflict", re.compile(r"\bdisagree|push(?:ed)?\s+back|\breact|\bfriction|\bconflict|"
+                            r"\bobject|\bconvince", re.I)),
+    ("learning", re.compile(r"\blearn|\bdifferently|\bagain\b|\blooking\s+back", re.I)),
+    ("why", re.compile(r"\bwhy\b|\bwhat\s+made\s+you|\bhow\s+did\s+you\s+decide|"
+                       r"\binstead\b|\brather\s+than", re.I)),
+    ("outcome", re.compile(r"\bwhat\s+happened|\bresult|\bhow\s+did\s+it\s+(?:end|go)|"
+                           r"\bimpact|\bchange[ds]?\b", re.I)),
+)  # fmt: skip
+
+
+#: When its words do not say, what a question on a part of the story asks for.
+_KIND_BY_PART = {
+    "situation": "example",
+    "task": "why",
+    "action": "ownership",
+    "result": "outcome",
+    "reflection": "learning",
+}
+
+
+def question_kind(question: str, part: str = "") -> str:
+    """What a question probes, from its words ("How much...?" asks for a number), else
+    from the part of the story it is about; "deeper" when neither says."""
+    for kind, cue in _KIND_CUES:
+        if cue.search(question):
+            return kind
+    return _KIND_BY_PART.get(part, "deeper")
 
 
 @dataclass(frozen=True)
@@ -343,15 +390,17 @@ _JUDGES = {
 
 def next_probe(
     verdict: Verdict, *, question: str, asked: Sequence[str] = (), level: int = 1,
-    max_levels: int = MAX_LEVELS,
+    max_levels: int = MAX_LEVELS, pressing: str = "",
 ) -> Probe | None:  # fmt: skip
     """The next question of the thread: for what the answer left open, or one level
     deeper when it was complete; None past ``max_levels`` or when every probe it could
-    ask was asked already (``asked``: the kinds asked in this thread)."""
+    ask was answered already (``asked``: the kinds answered in this thread). Asked again
+    for what the last probe (of kind ``pressing``) did not get, it says so."""
     if level >= max_levels:
         return None
     wanted = [PROBE_FOR[m] for m in verdict.missing] or ["deeper"]
     for kind in (*wanted, "deeper"):
         if kind not in asked or kind == "relevance":
-            return Probe(kind, PROBES[kind].format(question=question))
+            wording = PRESSES[kind] if kind == pressing and kind in PRESSES else PROBES[kind]
+            return Probe(kind, wording.format(question=question))
     return None

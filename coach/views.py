@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from coach import jobs
+from coach import jobs, thread_turns
 from coach.forms import AnswerForm, FollowUpStartForm
 from coach.models import FollowUp, FollowUpJob
 from common.http import load_then_allow
@@ -75,7 +75,10 @@ def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
     context = {
         "job": job,
         "story": job.story,
-        "followups": list(job.followups.all()),
+        "followups": [
+            (item, thread_turns.read_of(item))
+            for item in thread_turns.in_thread_order(list(job.followups.all()))
+        ],
         "elapsed": _elapsed(job),
         "retry_in": _retry_in(job),
         "llm_available": jobs.llm_configured(),
@@ -89,22 +92,27 @@ def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
 def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
     """Save an answer and a rating for one follow-up."""
     form = AnswerForm(request.POST)
-    saved = False
+    saved, probe = False, None
     if form.is_valid():
-        jobs.followup_answer_save(
+        before = followup.probes.first()
+        probe = thread_turns.answer_followup(
             followup=followup,
             answer=form.cleaned_data["answer"],
             rating=form.cleaned_data["rating"],
         )
+        followup.refresh_from_db()
         saved = True
+        probe = probe if probe != before else None  # only a new probe joins the page
     if request.htmx:
         context = {
             "item": followup,
+            "read": thread_turns.read_of(followup),
             "form_errors": form.errors,
             "saved": saved,
             "story": followup.story,
+            "probe": probe,
         }
-        return render(request, "coach/followups/_item.html", context)
+        return render(request, "coach/followups/_turn.html", context)
     if not saved:
         messages.error(request, "Keep the answer under 5,000 characters.")
     return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)

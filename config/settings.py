@@ -252,6 +252,8 @@ LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 3)
 LLM_RETRY_BACKOFF = float(os.environ.get("LLM_RETRY_BACKOFF", "") or 2)
 LLM_RETRY_BACKOFF_MAX = float(os.environ.get("LLM_RETRY_BACKOFF_MAX", "") or 30)
 LLM_JOBS_PER_HOUR = env_int("LLM_JOBS_PER_HOUR", 30)
+# How deep a thread of follow-ups goes: the first question and two probes on its answers.
+FOLLOWUP_THREAD_LEVELS = env_int("FOLLOWUP_THREAD_LEVELS", 3)
 # Reasoning models (OpenAI o-series, gpt-5) take max_completion_tokens and no
 # temperature. "1" or "0" says whether LLM_MODEL is one; unset, its name decides.
 LLM_REASONING = env_bool("LLM_REASONING", False) if os.environ.get("LLM_REASONING") else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from coach.models import Rating
+from coach.models import Rating, Verdict
 from practice.models import DEFAULT_TARGET_SECONDS
 from stories.models import PART_MAX
 
@@ -59,6 +59,12 @@ class FollowUpAnswerForm(forms.Form):
 
     answer = forms.CharField(required=False, max_length=PART_MAX)
     rating = forms.ChoiceField(choices=Rating.choices)
+
+
+class VerdictForm(forms.Form):
+    """The candidate's own verdict on a follow-up answer."""
+
+    verdict = forms.ChoiceField(choices=Verdict.choices)
 
 
 class FinishForm(forms.Form):

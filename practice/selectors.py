@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coach.models import FollowUp, FollowUpJob, Rating
+from coach.thread_turns import in_thread_order
 from planning import selectors as planning_selectors
 from planning.models import Loop
 from planning.practice_state import PracticeState
@@ -86,12 +87,14 @@ def round_get(*, user, pk: int) -> PracticeRound:
 
 
 def round_followups(*, practice_round: PracticeRound) -> list[FollowUp]:
-    """The round's follow-ups in the order they were asked, over all its jobs."""
-    return list(
+    """The round's follow-ups in the order they were asked, over all its jobs, each
+    thread together: a question, then the probes its answers drew."""
+    asked = list(
         FollowUp.objects.filter(job__practice_rounds=practice_round).order_by(
             "job__created_at", "job_id", "position"
         )
     )
+    return in_thread_order(asked)
 
 
 def questions_asked(*, practice_round: PracticeRound) -> list[str]:

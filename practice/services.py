@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coach.jobs import AnswerSubject, followup_job_start
-from coach.models import FollowUp, FollowUpJob, Rating
+from coach.models import FollowUp, FollowUpJob, Rating, Verdict
 from practice import scheduling, selectors
 from practice.models import MockLoop, PracticeRound, ReviewItem, RoundStatus
 from principles.models import Principle, Question
@@ -117,9 +118,13 @@ def round_finish(*, practice_round: PracticeRound, self_rating: int, notes: str)
     practice_round.full_clean(exclude=["user", "principle", "question", "story"])
     practice_round.save()
     if practice_round.story_id and practice_round.principle_id:
-        shaky = FollowUp.objects.filter(
-            job__practice_rounds=practice_round, rating=Rating.SHAKY
-        ).count()
+        # Shaky by the candidate's own mark, or by the thread's verdict: an answer that
+        # was only partly there, or dodged, brings the story back sooner.
+        shaky = (
+            FollowUp.objects.filter(job__practice_rounds=practice_round)
+            .filter(Q(rating=Rating.SHAKY) | Q(verdict__in=[Verdict.PARTLY, Verdict.DODGED]))
+            .count()
+        )
         review_item_record(
             user=practice_round.user,
             story_id=practice_round.story_id,

@@ -18,6 +18,11 @@ urlpatterns = [
     path("rounds/<int:pk>/save-as-story/", views.round_save_as_story, name="save_as_story"),
     path("rounds/<int:pk>/offline-coach/", views.round_rules, name="rules"),
     path("rounds/<int:pk>/followups/<int:followup_pk>/", views.round_followup, name="followup"),
+    path(
+        "rounds/<int:pk>/followups/<int:followup_pk>/verdict/",
+        views.round_followup_verdict,
+        name="followup_verdict",
+    ),
     path("loops/<int:loop_pk>/rehearse/", views.mock_loop_start, name="mock_loop_start"),
     path("mock-loops/<int:mock_pk>/", views.mock_loop_detail, name="mock_loop"),
 ]

@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from coach import jobs
-from coach.models import CoachBackend, FollowUp
+from coach import jobs, thread_turns
+from coach.models import CoachBackend, FollowUp, Verdict
 from common.http import load_then_allow, parse_id
 from planning import selectors as planning_selectors
 from planning.matcher import rank_stories
 from planning.models import Loop
 from practice import scheduling, selectors, services
 from practice.charts import progress_chart
-from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm
+from practice.forms import AnswerForm, FinishForm, FollowUpAnswerForm, StartForm, VerdictForm
 from practice.models import MockLoop, PracticeRound, RoundStatus
 from principles import selectors as principle_selectors
 from stories.models import Story
@@ -116,6 +116,11 @@ def _story_matches(request: HttpRequest, practice_round: PracticeRound) -> list:
     return top
 
 
+def _answered_with_reads(followups: list) -> list[tuple]:
+    """The answered follow-ups, each with the quick read of its answer."""
+    return [(f, thread_turns.read_of(f)) for f in followups if f.answer.strip()]
+
+
 @load_then_allow(_own_round, "GET")
 def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
     """The round, at whatever stage it is: answering, follow-ups or the summary."""
@@ -143,6 +148,8 @@ def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpRes
         "heard": practice_round.star_heard,
         "reading": answer_reading(practice_round.answer) if practice_round.answer else None,
         "followups": followups,
+        "answered": _answered_with_reads(followups),
+        "verdict_choices": Verdict.choices,
         "current": current,
         "current_number": followups.index(current) + 1 if current else None,
         "job": job,
@@ -209,13 +216,22 @@ def round_followup(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
     """Answer (or skip) the current follow-up; the next one shows."""
     form = FollowUpAnswerForm(request.POST)
     if form.is_valid():
-        jobs.followup_answer_save(
+        thread_turns.answer_followup(
             followup=asked.followup,
             answer=form.cleaned_data["answer"],
             rating=form.cleaned_data["rating"],
         )
     else:
         messages.error(request, "Keep the answer under 5,000 characters.")
+    return redirect("practice:round", pk=asked.round_pk)
+
+
+@load_then_allow(_own_followup, "POST")
+def round_followup_verdict(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
+    """The candidate overrules the verdict on one of their follow-up answers."""
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        thread_turns.overrule_verdict(followup=asked.followup, verdict=form.cleaned_data["verdict"])
     return redirect("practice:round", pk=asked.round_pk)
 
 

@@ -64,18 +64,27 @@ def test_a_whole_round(client_for, user, dive):
     assert "95 s" in page and followups[0].question.replace("'", "&#x27;") in page
 
     first, second = followups[:2]
+    good = (
+        "Against last year's naive forecast: over the 12 weeks after launch the mean absolute "
+        "error fell from 18% to 9% across all 40 stores, because I scored every store daily."
+    )
     client.post(
         reverse("practice:followup", args=[practice_round.pk, first.pk]),
-        {"answer": "Against last year's naive forecast.", "rating": "nailed"},
+        {"answer": good, "rating": "nailed"},
     )
     client.post(
         reverse("practice:followup", args=[practice_round.pk, second.pk]),
         {"answer": "", "rating": "skipped"},
     )
     first.refresh_from_db()
-    assert (first.rating, first.answer) == ("nailed", "Against last year's naive forecast.")
+    assert (first.rating, first.answer, first.verdict) == ("nailed", good, "answered")
+    probe = first.probes.get()  # the thread goes one level deeper on a complete answer
+    assert probe.level == 2 and probe.kind == "deeper"
+    assert not second.probes.exists()  # a skipped question draws no probe
     page = client.get(reverse("practice:round", args=[practice_round.pk])).content.decode()
-    assert followups[2].question.replace("'", "&#x27;") in page  # the next one shows
+    assert probe.question in page  # the probe on the first answer comes next
+    assert "Asked because of your answer" in page
+    assert 'data-verdict="answered"' in page
 
     client.post(
         reverse("practice:finish", args=[practice_round.pk]), {"self_rating": "5", "notes": "ok"}
