@@ -71,6 +71,10 @@ DETAILED_WORDS = 40
 SHORT_REASON_WORDS = 20
 #: An answer shorter than this has not had room to wander off the question.
 OFF_TOPIC_WORDS = 15
+#: A lesson told with an example at this length says what changes, concretely.
+LESSON_WORDS = 30
+#: An answer with no outcome this long describes what was done instead: a dodge.
+OUTCOME_DODGE_WORDS = 20
 #: An "I don't remember" this long or less is a dodge.
 UNSURE_DODGE_WORDS = 30
 
@@ -228,8 +232,8 @@ TOPIC_WORDS = 3
 def _on_topic_number(read: QuickRead, question: str) -> bool:
     """A number in a sentence that talks about what the question asked."""
     asked = _content(question)
-    if len(asked) < TOPIC_WORDS:
-        return bool(read.numbers)
+    if len(asked) < TOPIC_WORDS or len(_content(_last_question(question))) < TOPIC_WORDS:
+        return bool(read.numbers)  # "Not many: how many?" takes any number
     return any(
         _content(sentence) & asked or _points_back(sentence, _ANAPHORS)
         for sentence in read.number_sentences
@@ -244,10 +248,18 @@ def _points_back(text: str, openers: frozenset[str]) -> bool:
     return bool(first) and first[0] in openers
 
 
+def _last_question(text: str) -> str:
+    """The last question of a thread's questions ("... ? Roughly how many?")."""
+    asked = [q for q in text.split("?") if q.strip()]
+    return asked[-1] if asked else text
+
+
 def _generic_number(read: QuickRead) -> bool:
     """A figure given as a rule of thumb ("it's well known... a hundred euros a minute")."""
-    rules = [g for g in read.generic if _RULE_OF_THUMB.search(g)]
-    return any(g.lower() in s.lower() for g in rules for s in read.number_sentences)
+    rules = [g.lower() for g in read.generic if _RULE_OF_THUMB.search(g)]
+    return bool(rules) and all(  # every figure given comes with a rule of thumb
+        any(rule in sentence.lower() for rule in rules) for sentence in read.number_sentences
+    )
 
 
 def _elsewhere(question: str, answer: str, read: QuickRead) -> bool:
@@ -279,7 +291,10 @@ def _acts_alone(read: QuickRead) -> bool:
 def judge(kind: str, question: str, answer: str, read: QuickRead | None = None) -> Verdict:
     """The verdict on one answer to a question of this kind, and what it left open."""
     read = read or quick_read(answer)
-    if read.unsure and read.words <= UNSURE_DODGE_WORDS and not read.numbers:
+    if kind == "deeper":  # "61% to 83%: how many surveys?" asks for a number all the same
+        kind = question_kind(question.split("?")[-2] if "?" in question else question)
+    unsure_dodge = read.unsure and read.words <= UNSURE_DODGE_WORDS and not read.hedges
+    if unsure_dodge and not read.numbers and kind != "outcome":
         return _verdict(DODGED, [NEEDS.get(kind, ("specifics",))[0]], read, answer)
     verdict, missing = _JUDGES.get(kind, _judge_deeper)(question, read)
     if verdict != ANSWERED and _elsewhere(question, answer, read):
@@ -301,9 +316,7 @@ def _judge_number(question: str, read: QuickRead) -> Judged:
         if len(read.hedges) >= 2:
             return PARTLY, ["specifics"]
         return ANSWERED, []
-    if read.vague or read.outcome or read.words > TOO_SHORT_WORDS:
-        return PARTLY, ["number"]
-    return DODGED, ["number"]
+    return PARTLY, ["number"]  # a size in words ("a little", "enough"), not a figure
 
 
 def _judge_ownership(question: str, read: QuickRead) -> Judged:
@@ -317,15 +330,15 @@ def _judge_ownership(question: str, read: QuickRead) -> Judged:
 def _judge_example(question: str, read: QuickRead) -> Judged:
     if read.example and (read.words >= DETAILED_WORDS or (not read.generic and read.words > 15)):
         return ANSWERED, []
-    if read.categories or (read.example and not read.generic):
-        return PARTLY, ["example"]
-    if read.generic or read.words <= 15:
-        return DODGED, ["example"]
+    if read.generic and not read.categories:
+        return DODGED, ["example"]  # a habit or a claim about all of them, not one case
     return PARTLY, ["example"]
 
 
 def _judge_why(question: str, read: QuickRead) -> Judged:
     specific = read.example or read.numbers
+    if read.reason and read.words >= DETAILED_WORDS and not read.hypotheticals:
+        return ANSWERED, []  # a reasoned answer at length
     if read.generic and not specific:
         return DODGED, ["reason"]
     if read.hypotheticals and not read.reason:
@@ -344,30 +357,34 @@ def _judge_outcome(question: str, read: QuickRead) -> Judged:
         return ANSWERED, []
     if read.outcome or read.vague or not read.i_actions:
         return PARTLY, ["number"]  # which way it went, not how far
-    return DODGED, ["outcome"]  # what was done, not what came of it
+    if read.unsure or read.words < OUTCOME_DODGE_WORDS:
+        return PARTLY, ["outcome"]  # handed over, or not known since
+    return DODGED, ["outcome"]  # what was done, at length, not what came of it
 
 
 def _judge_conflict(question: str, read: QuickRead) -> Judged:
     if read.generic and not read.example:
-        return DODGED, ["specifics"]
+        return DODGED, ["specifics"]  # a belief about people, not what happened
     if not read.i_actions:
-        return (PARTLY, ["own_action"]) if read.example else (DODGED, ["specifics"])
+        if read.we_actions:
+            return PARTLY, ["own_action"]
+        return PARTLY, ["specifics"]  # how they took it, with nothing behind it
     if read.resolved or read.outcome:
         if read.mostly_we or read.joint or len(read.hedges) >= 2:
             return PARTLY, ["own_action"]
         return ANSWERED, []
+    if read.numbers and read.example and read.words >= DETAILED_WORDS:
+        return ANSWERED, []  # who objected, the evidence, what was done: the whole exchange
     return PARTLY, ["outcome"]
 
 
 def _judge_learning(question: str, read: QuickRead) -> Judged:
     if read.applied and (read.example or read.i_actions):
         return ANSWERED, []
-    if read.example and read.i_actions and read.words >= DETAILED_WORDS:
-        return ANSWERED, []  # the mistake, the fix and what came of it
-    if read.generic and not read.example:
-        return DODGED, ["example"]
-    if read.lesson or read.words > TOO_SHORT_WORDS * 2:
-        return PARTLY, ["example"]
+    if read.example and read.words >= LESSON_WORDS and (read.i_actions or read.hypotheticals):
+        return ANSWERED, []  # the mistake, the fix, or the change it would make, in detail
+    if read.lesson or read.applied or read.habit:
+        return PARTLY, ["example"]  # a lesson, with no case where it was put to use
     return DODGED, ["example"]
 
 

@@ -65,6 +65,16 @@ _APPLIED_RE = re.compile(
     r"last\s+(?:month|quarter|year|week)|when\s+i\s+(?:joined|started|took))\b",
     re.IGNORECASE,
 )
+#: A lesson said as one: "I learned", "it taught me".
+_LESSON_RE = re.compile(
+    r"\b(?:i\s+learn(?:ed|t)|taught\s+me|my\s+lesson|the\s+lesson|i\s+realised|i\s+realized|"
+    r"next\s+time\s+i|i\s+would\s+(?:now|always))\b",
+    re.IGNORECASE,
+)
+#: A habit taken up since: "it's become a habit", "I always ask now".
+_HABIT_RE = re.compile(
+    r"\b(?:habit|i\s+always\s+\w+\s+now|now\s+i\s+always|i\s+now\s+\w+)\b", re.IGNORECASE
+)
 #: Kinds of things offered instead of one: "things like", "such as".
 _CATEGORIES_RE = re.compile(r"\b(?:things\s+like|stuff\s+like|such\s+as)\b", re.IGNORECASE)
 #: A whole count said in a word: "both stayed", "none of them".
@@ -100,6 +110,7 @@ class QuickRead:
     measured: bool  # an outcome with a quantity in it
     lesson: bool  # what was learned or would be done differently
     generic: tuple[str, ...] = ()  # habits and generalities ("I always", "every project")
+    habit: bool = False  # a habit taken up ("it's become a habit", "I always ask now")
     joint: bool = False  # the team as one actor ("a joint effort", "together")
     resolved: bool = False  # how a disagreement ended ("we agreed", "in the end")
     applied: bool = False  # a lesson put to use ("since then", "now I")
@@ -166,7 +177,8 @@ def quick_read(text: str) -> QuickRead:
         example=bool(part.quantities) or named or _EXAMPLE_RE.search(text) is not None,
         outcome=any(u.role == "outcome" and u.concrete for u in units),
         measured=any(u.role == "outcome" and u.measured for u in units),
-        lesson=any(u.role == "lesson" for u in units) or "learn" in text.lower(),
+        lesson=any(u.role == "lesson" for u in units) or _LESSON_RE.search(text) is not None,
+        habit=_HABIT_RE.search(text) is not None,
         generic=tuple(m.group(0) for m in _GENERIC_RE.finditer(text)),
         joint=_JOINT_RE.search(text) is not None,
         resolved=_RESOLVED_RE.search(text) is not None,
