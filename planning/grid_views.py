@@ -1,4 +1,5 @@
-"""The coverage grid page: principles x stories, cells toggled in place with htmx."""
+"""The coverage grid page: principles x stories, narrowed and ordered by GET parameters,
+cells toggled in place with htmx (or a plain post)."""
 
 from __future__ import annotations
 

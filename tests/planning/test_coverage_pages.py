@@ -7,12 +7,13 @@ import io
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planning import selectors
 from planning.coverage import GridView
-from principles.models import Principle
+from principles.models import Principle, PrincipleSet
 from principles.services import principle_save, principle_set_create
 from stories.models import StoryPrinciple
 from stories.services import story_set_principles
@@ -383,3 +384,30 @@ def test_the_lists_menu_maps_the_chosen_story_as_primary(client_for, user, amazo
     assert f'<button name="pcell" value="{story.pk}:{dive.pk}"' in body
     empty = client.post(reverse("coverage:toggle"), {"add": dive.pk}, HTTP_HX_REQUEST="true")
     assert empty.status_code == 204
+
+
+def test_the_reads_compiled_once_give_what_the_orm_gives(user, other_user, amazon):
+    mine = principle_set_create(owner=user, name="Acme values")
+    principle_save(principle_set=mine, name="Grit")
+    theirs = principle_set_create(owner=other_user, name="Secret values")
+    principle_save(principle_set=theirs, name="Hidden")
+    for who in (user, other_user):
+        orm = list(
+            PrincipleSet.objects.visible_to(who)
+            .order_by(F("owner_id").asc(nulls_first=True), "position", "name")
+            .values_list("pk", "name", "slug", "owner_id")
+        )
+        assert selectors._visible_sets(user_id=who.pk) == [tuple(row) for row in orm]
+    grit = selectors._visible_principles(user_id=user.pk, slug=mine.slug)
+    assert [row[1] for row in grit] == ["Grit"]
+    assert selectors._visible_principles(user_id=user.pk, slug=theirs.slug) == []
+    assert len(selectors._visible_principles(user_id=other_user.pk, slug="amazon")) == 16
+
+
+def test_a_query_that_changes_its_values_is_not_compiled_once(db):
+    @selectors.compiled_once
+    def contains(*, slug):
+        return PrincipleSet.objects.filter(slug__contains=slug).values_list("pk")
+
+    with pytest.raises(ValueError, match="slug"):
+        contains(slug="amazon")
