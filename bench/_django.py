@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 @contextmanager
 def test_database() -> Iterator[None]:
-    """Set Django up against a fresh test database (the same one pytest would use).
+    """Set Django up against a fresh test database, of the bench's own.
 
     Django's test environment is deliberately not installed: it instruments every
     template render, which would distort server times. Use ``bench_client()``.
@@ -28,6 +28,10 @@ def test_database() -> Iterator[None]:
     django.setup()
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        # A file of its own: the tests' database file may be in use by a test run.
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = str(ROOT / f".bench-db-{os.getpid()}.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield

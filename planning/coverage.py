@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from common.wording import with_article
 from stories.star.bands import BANDS, READY, band_for
 
 COVERED_SCORE = READY.low
@@ -150,7 +151,7 @@ class Grid:
             return f"{head}: every principle is covered. Practise them."
         name = getattr(row.principle, "name", str(row.principle))
         if row.status == GAP:
-            return f"{head}: write {_a(name)} {name} story"
+            return f"{head}: write {with_article(name)} story"
         if row.count == 1:
             return f"{head}: add a second {name} story"
         return f"{head}: strengthen your best {name} story"
@@ -162,12 +163,7 @@ class Grid:
         if row is None:
             return ""
         name = getattr(row.principle, "name", str(row.principle))
-        return f"Write {_a(name)} {name} story"
-
-
-def _a(name: str) -> str:
-    """The article before a principle's name: 'an Earn Trust story', 'a Frugality story'."""
-    return "an" if name[:1].lower() in "aeiou" else "a"
+        return f"Write {with_article(name)} story"
 
 
 def build_grid(
