@@ -98,3 +98,14 @@ def test_the_home_page_promises_what_the_history_does(client):
     page = client.get(reverse("home")).content.decode()
     assert "compare any two" not in page
     assert "compare any earlier version with the current text" in page
+
+
+def test_the_coverage_advice_says_an_ownership_story():
+    from collections import namedtuple
+
+    from planning.coverage import build_grid
+
+    principle = namedtuple("P", "pk name")
+    grid = build_grid([principle(1, "Ownership"), principle(2, "Dive Deep")], [], [])
+    assert grid.advice.endswith("write an Ownership story")
+    assert grid.next_button == "Write an Ownership story"
