@@ -157,7 +157,8 @@ def story_create(request: HttpRequest) -> HttpResponse:
     preset = parse_id(request.GET.get("principle"))
     if preset is not None:
         initial[StoryForm.principle_field_name(preset)] = "primary"
-    initial.update(_restored(request, None))
+    restored = _restored(request, None)
+    initial.update(restored)
     form = StoryForm(request.POST or None, principles=principles, initial=initial)
     if request.method == "POST":
         already = _saved_form(request, request.POST.get(FORM_KEY_FIELD, ""))
@@ -178,8 +179,8 @@ def story_create(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "story": None, **_draft_context(request, form, None)}
     if form.is_bound:
         context.update(_report_from_data(request.POST, principles))
-    elif initial:
-        context.update(_report_from_data(initial, principles))
+    elif restored:
+        context.update(_report_from_data(restored, principles))
     return render(request, "stories/story_form.html", context)
 
 
