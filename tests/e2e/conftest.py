@@ -90,3 +90,12 @@ def _fail_fast(page):
 @pytest.fixture(autouse=True)
 def _seeded(builtin_principles):
     """Every browser test starts with the built-in principles in place."""
+
+
+@pytest.fixture
+def axe(page):
+    """``axe()`` runs axe-core's WCAG 2.x A/AA rules on the page in view and returns the
+    violations (tests/e2e/axe.py); ``assert not (found := axe()), report({url: found})``."""
+    from tests.e2e.axe import axe_violations
+
+    return lambda: axe_violations(page)

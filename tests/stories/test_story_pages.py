@@ -133,7 +133,7 @@ def test_detail_reads_like_a_cue_card(client_for, story):
     body = client_for(story.owner).get(reverse("stories:detail", args=[story.pk])).content
     text = body.decode()
     for part in ("Situation", "Task", "Action", "Result", "Reflection"):
-        assert f"<h3>{part}</h3>" in text
+        assert f"<h2>{part}</h2>" in text  # under the h1 title: no skipped level
     assert story.action in text
 
 
