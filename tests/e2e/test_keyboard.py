@@ -156,26 +156,35 @@ def unringed_stops(page: Page, limit: int = 150) -> tuple[int, list[str]]:
 
 
 def test_every_tab_stop_shows_a_focus_ring(live_server, page: Page):
+    """Once round each of the pages where the work is done, in light and dark: every
+    control the Tab key reaches is drawn with a ring."""
     user = UserFactory()
-    objects, _ = populated_bank(user)
-    story = objects[("stories", "pk")]
+    objects, extra = populated_bank(user)
+    story, job = objects[("stories", "pk")], objects[("coach", "job_pk")]
+    answering = next(url for url in extra if url.startswith("/practice/rounds/"))
     page.emulate_media(reduced_motion="reduce")
     log_in(page, live_server, user)
     missing = {}
-    for url in (
-        "/stories/",
-        f"/stories/{story}/",
-        f"/stories/{story}/edit/",
-        "/practice/",
-        f"/practice/rounds/{objects[('practice', 'pk')]}/",
-        f"/loops/{objects[('loops', 'pk')]}/",
-        "/principles/",
-        "/bank/",
-        "/help/",
-    ):
-        page.goto(live_server.url + url)
-        seen, bare = unringed_stops(page)
-        assert seen > 3, f"{url}: only {seen} tab stops"
-        if bare:
-            missing[url] = bare
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for url in (
+            "/stories/",
+            "/stories/new/",
+            f"/stories/{story}/",
+            f"/stories/{story}/edit/",
+            f"/stories/{story}/followups/{job}/",
+            "/practice/",
+            answering,
+            f"/practice/rounds/{objects[('practice', 'pk')]}/",
+            f"/loops/{objects[('loops', 'pk')]}/",
+            f"/loops/{objects[('loops', 'pk')]}/edit/",
+            "/principles/",
+            "/bank/",
+            "/help/",
+        ):
+            page.goto(live_server.url + url)
+            seen, bare = unringed_stops(page)
+            assert seen > 3, f"{url}: only {seen} tab stops"
+            if bare:
+                missing[f"{url} [{scheme}]"] = bare
     assert not missing, f"focused with no visible ring: {missing}"
