@@ -18,6 +18,9 @@ AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 #: WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe's tags; 2.2 added AA rules only).
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+#: axe's rules beyond WCAG's letter that keep a page's structure readable by a screen
+#: reader: one h1, no skipped heading level, everything inside a landmark, one main.
+BEST_PRACTICE = ("best-practice",)
 
 _RUN = """async (tags) => {
   const results = await axe.run(document, {

@@ -1,4 +1,5 @@
-"""In a real browser: axe-core's WCAG 2.0/2.1/2.2 A and AA rules find nothing on any page.
+"""In a real browser: axe-core's WCAG 2.0/2.1/2.2 A and AA rules (and its best practices:
+headings, landmarks) find nothing on any page.
 
 Every page comes from the URLconf (tests/security/routes.py fills in its objects), so a
 new page is checked without editing this file: whatever answers a GET with a whole
@@ -23,7 +24,7 @@ from principles.models import Principle, Question
 from stories.models import Story
 from stories.services import story_archive
 from tests.accounts.factories import UserFactory
-from tests.e2e.axe import Violation, axe_violations, report
+from tests.e2e.axe import BEST_PRACTICE, WCAG_TAGS, Violation, axe_violations, report
 from tests.e2e.test_live_check import log_in
 from tests.security.routes import all_routes, owned_objects, url_for
 
@@ -31,6 +32,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ("light", "dark")
+RULES = WCAG_TAGS + BEST_PRACTICE
 
 #: The coverage grid page's known violations (axe rule ids), ignored on that page only.
 #: grid rebuilt in parallel: re-check. While it was being rebuilt it had color-contrast
@@ -106,7 +108,7 @@ def axe_both_schemes(page: Page, where: str, url: str) -> dict[str, list[Violati
     for scheme in SCHEMES:
         page.emulate_media(color_scheme=scheme)
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
-        found[f"{where} [{scheme}]"] = unexpected(url, axe_violations(page))
+        found[f"{where} [{scheme}]"] = unexpected(url, axe_violations(page, RULES))
     return found
 
 
