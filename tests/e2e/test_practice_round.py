@@ -44,9 +44,14 @@ def test_a_whole_round(live_server, page: Page):
     expect(page.get_by_text("What the STAR check heard")).to_be_visible()
     expect(page.locator(".time-taken")).to_have_text(re.compile(r"^\d+ s$"))
     question = page.locator(".followup-question").inner_text()
-    page.get_by_label("Your answer", exact=True).fill("I used the last 4 weeks as the baseline.")
+    page.get_by_label("Your answer", exact=True).fill(
+        "Checkout conversion had dropped 3 points in the week of the spring sale; each point "
+        "was about 40,000 euros a week, so the sale target was at risk."
+    )
     page.get_by_role("button", name="Nailed it").click()
     expect(page.locator(".followup-question")).not_to_have_text(question)
+    # The answer is read at once and held up: the thread goes one level deeper next.
+    expect(page.locator(".thread-answer").first).to_have_attribute("data-verdict", "answered")
 
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Finish the round").click()
@@ -56,4 +61,4 @@ def test_a_whole_round(live_server, page: Page):
     expect(page.locator(".due-next")).to_contain_text("Traced the checkout drop to one browser")
     expect(page.locator(".due-next")).to_contain_text("box 2")
     page.get_by_role("link", name="History").click()
-    expect(page.locator(".history-round").first).to_contain_text("I used the last 4 weeks")
+    expect(page.locator(".history-round").first).to_contain_text("each point was about 40,000")
