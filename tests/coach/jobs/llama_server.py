@@ -115,13 +115,13 @@ class LlamaServer:
         self.log.close()
 
 
-def serve(port: int, model: str) -> None:
+def serve(port: int, model: str, alias: str = MODEL_ALIAS) -> None:
     """Run the server until this process is stopped (its HTTP threads do the work)."""
     import xllamacpp
 
     params = xllamacpp.CommonParams()
     params.model.path = model
-    params.model_alias = {MODEL_ALIAS}
+    params.model_alias = {alias}
     params.port = port  # on 127.0.0.1, its default host
     params.n_ctx = CONTEXT
     params.n_parallel = 1
@@ -141,6 +141,7 @@ def serve(port: int, model: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--model", default="")
+    parser.add_argument("--model", default="", help="a GGUF file (default: SmolLM2's)")
+    parser.add_argument("--alias", default=MODEL_ALIAS, help="the model's name (LLM_MODEL)")
     args = parser.parse_args()
-    serve(args.port, args.model or str(model_path()))
+    serve(args.port, args.model or str(model_path()), args.alias)
