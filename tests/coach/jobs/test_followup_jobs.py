@@ -114,7 +114,7 @@ worker_test = pytest.mark.django_db(transaction=True)
         ([fk.status(429, "slow down")] * 5, 3, "failed", "", "Gave up after 3 attempts"),
         ([fk.status(500, "boom")] * 5, 3, "failed", "", "Gave up after 3 attempts"),
         ([fk.status(400, "bad parameter")], 1, "failed", "", "refused the request (400)"),
-        ([fk.status(401, "bad key")], 1, "failed", "", "LLM_API_KEY"),
+        ([fk.status(401, "bad key")], 1, "failed", "", "refused this app's key (401)"),
     ],
     ids=["good", "garbage", "refusal", "cut-off", "429-then-ok", "429-always", "500-always",
          "400", "401"],
@@ -135,6 +135,7 @@ def test_llm_outcomes_through_the_worker(
     else:
         assert says in job.error
         assert "sk-test" not in job.error
+        assert "LLM_" not in job.error and "127.0.0.1" not in job.error  # the log has those
         assert not job.followups.exists()
     page = owner_client.get(reverse("coach:followup_job", args=[story.pk, job.pk]))
     assert page.status_code == 200
