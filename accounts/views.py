@@ -38,10 +38,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET"])
 def session_status(request: HttpRequest) -> JsonResponse:
-    """Is this browser signed in, and the CSRF token its forms need now (a page that
-    was signed out asks, so that it can save again once the user signs back in)."""
+    """Is this browser signed in, as whom, and the CSRF token its forms need now (a page
+    that was signed out asks, so that it can save again once the same user signs back
+    in; signed in as someone else, it must not)."""
+    user = request.user.pk if request.user.is_authenticated else None
     return JsonResponse(
-        {"signed_in": request.user.is_authenticated, "csrf_token": get_token(request)},
+        {"signed_in": user is not None, "user": user, "csrf_token": get_token(request)},
         headers={"Cache-Control": "no-store"},
     )
 

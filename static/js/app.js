@@ -108,11 +108,18 @@
     fetch(url, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (state.signed_in) {
-          window.clearInterval(watching);
-          watching = null;
-          signedBackIn(state.csrf_token);
+        if (!state.signed_in) return;
+        if (String(state.user) !== document.body.dataset.user) {
+          // Someone else signed in: this page's text must not go to their account.
+          document.querySelectorAll(".signed-out").forEach(function (note) {
+            note.textContent = "Another account is signed in now. Your text is kept in this " +
+              "browser: sign in again as yourself to save it.";
+          });
+          return;
         }
+        window.clearInterval(watching);
+        watching = null;
+        signedBackIn(state.csrf_token);
       })
       .catch(function () { /* offline: ask again later */ });
   }

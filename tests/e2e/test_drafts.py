@@ -155,3 +155,22 @@ def test_text_boxes_grow_with_the_text(live_server, page: Page):
     after = action.bounding_box()["height"]
     assert after > before * 1.8
     assert action.evaluate("el => el.scrollHeight <= el.clientHeight + 2")  # nothing cropped
+
+
+def test_another_account_signing_in_elsewhere_does_not_get_the_text(
+    live_server, page: Page, context
+):
+    user, other_user = UserFactory(), UserFactory()
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/stories/new/")
+    other = sign_out_elsewhere(context, live_server)
+    write(page, TEXT)
+    expect(page.locator("#star-report")).to_contain_text("You were signed out")
+
+    log_in(other, live_server, other_user)  # someone else, in the same browser
+    expect(page.locator(".signed-out").first).to_contain_text(
+        "Another account is signed in now", timeout=12_000
+    )
+    page.get_by_role("button", name="Save story").click()  # the old token: refused
+    assert not Story.objects.exists()
+    assert page.evaluate("Object.keys(localStorage).some(k => k.endsWith(':new'))")

@@ -135,4 +135,5 @@ def test_session_status_says_whether_signed_in(client, user):
     client.force_login(user)
     state = client.get(url).json()
     assert state["signed_in"] is True
+    assert state["user"] == user.pk  # the page saves again only for the same account
     assert len(state["csrf_token"]) >= 32
