@@ -134,6 +134,7 @@ def round_finish(*, practice_round: PracticeRound, self_rating: int, notes: str)
     return practice_round
 
 
+@transaction.atomic
 def review_item_record(
     *, user: User, story_id: int, principle_id: int, was_nailed: bool
 ) -> ReviewItem:

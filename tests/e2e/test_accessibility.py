@@ -93,7 +93,7 @@ def populated_bank(user) -> tuple[dict, list[str]]:
 def settle(page: Page) -> None:
     """Wait until the page's own requests (htmx swaps, live checks) are answered."""
     page.wait_for_load_state("load")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def unexpected(url: str, violations: list[Violation]) -> list[Violation]:

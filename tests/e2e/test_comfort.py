@@ -58,7 +58,7 @@ def test_question_mark_lists_the_shortcuts_and_the_help_explains(live_server, pa
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Save the story you are writing")
-    page.wait_for_function("document.activeElement.id === 'shortcuts'")  # shown, focused
+    expect(page.locator("#shortcuts")).to_be_focused()  # shown, and the dialog has focus
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
 
