@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coach import threads
-from coach.models import FollowUp, Rating, Verdict
+from coach.models import FollowUp, FollowUpJob, Rating, Verdict
 from stories.star.quick import QuickRead, quick_read
 
 #: The reason shown beside a probe asked because of an answer.
@@ -41,6 +41,8 @@ def answer_followup(*, followup: FollowUp, answer: str, rating: str) -> FollowUp
     """Keep the answer and how it went, judge it, and ask the next probe of the thread
     (returned; None when the thread is as deep as it goes, or the question was skipped).
     Nothing is asked twice: a second answer to the same follow-up asks nothing new."""
+    # One turn at a time per job: the probe takes the job's next position.
+    FollowUpJob.objects.select_for_update().filter(pk=followup.job_id).first()
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     already = followup.probes.first()
     followup.answer = answer
