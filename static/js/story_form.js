@@ -40,9 +40,10 @@
   function fill(form, data) {
     Object.keys(data).forEach(function (name) {
       var field = form.elements.namedItem(name);
-      if (field && "value" in field) field.value = data[name];
+      if (!field || !("value" in field)) return;
+      field.value = data[name];
+      field.dispatchEvent(new Event("input", { bubbles: true })); // counters, the check
     });
-    form.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function ago(at) {
