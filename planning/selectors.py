@@ -218,17 +218,6 @@ def _grid_stories_sql(with_tags: int) -> str:
     )
 
 
-@raw_reads.built_once
-def _grid_mappings_sql() -> str:
-    sp, s = raw_reads.Names(StoryPrinciple, "sp"), raw_reads.Names(Story, "s")
-    p = raw_reads.Names(Principle, "p")
-    return (
-        f"SELECT {sp.story}, {sp.principle}, {sp.weight} FROM {sp} "  # noqa: S608 - names from _meta
-        f"JOIN {s} ON {s.id} = {sp.story} JOIN {p} ON {p.id} = {sp.principle} "
-        f"WHERE {s.owner} = %s AND {s.archived_at} IS NULL AND {p.principle_set} = %s"
-    )
-
-
 def _grid_stories(*, user, with_tags: bool) -> tuple[list[tuple], dict[int, list[str]]]:
     """(pk, title, score) of the user's active stories in the grid's order, and their
     tags by story when asked for (one query either way)."""
@@ -258,7 +247,7 @@ def _grid_and_tags(
 ) -> tuple[Grid, dict[int, list[str]]]:
     stories, tags = _grid_stories(user=user, with_tags=with_tags or bool(view and view.tag))
     # Filtered by set here; build_grid keeps only the target's principles.
-    mappings = raw_reads.fetch(_grid_mappings_sql(), [user.pk, target.principle_set.pk])
+    mappings = raw_reads.weight_rows(owner_id=user.pk, set_ids=[target.principle_set.pk])
     grid = build_grid(target.principles, stories, mappings)
     return (grid if view is None else view_grid(grid, view, tags)), tags
 
