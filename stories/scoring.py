@@ -115,12 +115,8 @@ class AnswerReading:
 
 def answer_reading(answer: str) -> AnswerReading:
     """What the check heard in each part of an answer and what it flags there."""
-    split = split_for_form(answer)
     report = check(text=answer[:LIVE_CHECK_MAX_CHARS])
-    parts = [
-        (label, " ".join(s.text for s in split.sentences if s.part == name))
-        for name, label in PART_LABELS.items()
-    ]
+    parts = [(label, report.parts.get(name, "")) for name, label in PART_LABELS.items()]
     flags: list[str] = []
     for finding in report.findings:
         if finding.severity not in FLAG_SEVERITIES:
