@@ -117,9 +117,12 @@ def _remember_saved_form(request: HttpRequest, key: str, story: Story) -> None:
     request.session["saved_forms"] = dict(list(saved.items())[-SAVED_FORMS_KEPT:])
 
 
-def _draft_context(request: HttpRequest, form: StoryForm, story: Story | None) -> dict:
-    """The unsaved draft to offer back, when it says more than the form shows."""
-    draft = selectors.draft_get(user=request.user, story=story)
+def _draft_context(
+    request: HttpRequest, form: StoryForm, story: Story | None, *, restored: bool
+) -> dict:
+    """The unsaved draft to offer back, when it says more than the form shows (a form
+    that was just filled from the draft shows it already: nothing to look up)."""
+    draft = None if restored else selectors.draft_get(user=request.user, story=story)
     offered = draft if draft is not None and draft_differs(draft.data, form.shown()) else None
     return {
         "draft": offered,
@@ -176,7 +179,8 @@ def story_create(request: HttpRequest) -> HttpResponse:
         _remember_saved_form(request, request.POST.get(FORM_KEY_FIELD, ""), story)
         messages.success(request, f"Saved “{story.title}”.", extra_tags="draft-saved:new")
         return redirect("stories:detail", pk=story.pk)
-    context = {"form": form, "story": None, **_draft_context(request, form, None)}
+    drafts = _draft_context(request, form, None, restored=bool(restored))
+    context = {"form": form, "story": None, **drafts}
     if form.is_bound:
         context.update(_report_from_data(request.POST, principles))
     elif restored:
@@ -216,7 +220,8 @@ def story_edit(request: HttpRequest, story: Story) -> HttpResponse:
         report = _report_from_data(restored, principles)
     else:
         report = _report_for_story(story, principles)
-    context = {"form": form, "story": story, **report, **_draft_context(request, form, story)}
+    drafts = _draft_context(request, form, story, restored=bool(restored))
+    context = {"form": form, "story": story, **report, **drafts}
     return render(request, "stories/story_form.html", context)
 
 
