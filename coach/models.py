@@ -115,6 +115,10 @@ class Verdict(models.TextChoices):
     DODGED = threads.DODGED, "Dodged"
 
 
+#: The Bootstrap colour a verdict is shown in.
+VERDICT_STYLES = {Verdict.ANSWERED: "success", Verdict.PARTLY: "warning", Verdict.DODGED: "danger"}
+
+
 class FollowUp(models.Model):
     """One probing question asked about a story or an answer, with the candidate's
     answer and how it went."""
@@ -152,3 +156,8 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def verdict_style(self) -> str:
+        """The colour of the verdict's badge and border ("" when not judged yet)."""
+        return VERDICT_STYLES.get(self.verdict, "")

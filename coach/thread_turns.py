@@ -17,15 +17,6 @@ from stories.star.quick import QuickRead, quick_read
 
 #: The reason shown beside a probe asked because of an answer.
 _PROBE_REASON = "Asked because of your answer: {why}"
-_WHY = {
-    "number": "no number yet",
-    "ownership": "the team acted, not you",
-    "example": "no concrete example",
-    "why": "no reason given",
-    "outcome": "no outcome yet",
-    "relevance": "it answered another question",
-    "deeper": "a complete answer: one level deeper",
-}
 
 
 def _thread(followup: FollowUp) -> list[FollowUp]:
@@ -80,7 +71,7 @@ def answer_followup(*, followup: FollowUp, answer: str, rating: str) -> FollowUp
         position=(last or 0) + 1,
         question=probe.question[:300],
         part=followup.part,
-        reason=_PROBE_REASON.format(why=_WHY.get(probe.kind, probe.kind)),
+        reason=_PROBE_REASON.format(why=threads.PROBE_REASONS.get(probe.kind, probe.kind)),
         parent=followup,
         level=followup.level + 1,
         kind=kind if probe.kind == "relevance" else probe.kind,  # asked again, as it was

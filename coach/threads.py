@@ -54,6 +54,16 @@ PROBES: dict[str, str] = {
     "relevance": "Let me ask again, more plainly: {question}",
     "deeper": "Why that approach and not the obvious one? What would you do differently now?",
 }
+#: Why a probe is asked, as the page says it beside the question.
+PROBE_REASONS: dict[str, str] = {
+    "number": "no number yet",
+    "ownership": "the team acted, not you",
+    "example": "no concrete example",
+    "why": "no reason given",
+    "outcome": "no outcome yet",
+    "relevance": "it answered another question",
+    "deeper": "a complete answer: one level deeper",
+}
 #: The same probe asked again, because its answer did not give it, in other words.
 PRESSES: dict[str, str] = {
     "number": "You have not given me a figure yet. Roughly how big was it, and how do you know?",

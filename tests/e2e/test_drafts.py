@@ -9,6 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from stories.models import Story, StoryDraft
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.e2e.test_live_check import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +22,6 @@ TEXT = {
     "and ran it beside the team for two weeks.",
     "Result": "Manual matches fell from 4,000 to 700 a month; the audit found no error.",
 }
-
-
-def log_in(page: Page, live_server, user, *, then: str = "Your stories") -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=then)).to_be_visible()
 
 
 def write(page: Page, text: dict[str, str]) -> None:
