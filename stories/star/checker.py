@@ -14,7 +14,7 @@ from .codes import SEVERITY_RANK, label
 from .report import CORE_PARTS, PART_NAMES, Finding, Highlight, StarReport, merge_highlights
 from .splitter import PartFindings, split_answer
 
-CHECKER_VERSION = "2.3.0"
+CHECKER_VERSION = "2.4.0"
 
 _PART_ORDER = {name: index for index, name in enumerate((*PART_NAMES, "story"))}
 

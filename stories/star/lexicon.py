@@ -753,6 +753,12 @@ CREW_NOUNS = frozenset(
         "teams",
     }
 )
+# People counted as those who took part in the work ("fifteen people touched it", "6
+# engineers worked on it"): the size of the effort, not what it changed.
+PARTICIPATION_VERBS = (
+    "touched", "worked on", "were involved", "got involved", "contributed", "pitched in",
+    "helped out", "were on it", "took part",
+)  # fmt: skip
 CURRENCY_WORDS = ("usd", "eur", "gbp", "dollars", "euros", "pounds")
 
 # --- splitting an undivided answer: cue phrase -> weight, per part ----------------------
@@ -1449,8 +1455,16 @@ OUTCOME_VERBS = frozenset(
 # Words that date a figure after the work ("now", "three months later we were at 1 in 40"):
 # with a figure and no one acting, the state it reached.
 NOW_WORDS = frozenset(
-    {"now", "today", "still", "since", "within", "weeks later", "months later", "quarters later"}
-)
+    {
+        "now", "today", "still", "since", "within", "weeks later", "months later",
+        "quarters later",
+        # the point the work had reached by a time ("by the Christmas holidays completion
+        # was over 80%", "by the summer term nine of the twelve were reading")
+        "by the end of", "by the time", "by then", "by the following", "by the next",
+        "by the summer", "by the spring", "by the autumn", "by the fall", "by the winter",
+        "by christmas", "by the christmas", "by year end", "by year-end", "by the new year",
+    }
+)  # fmt: skip
 # An outcome with nothing concrete in it: "it went well", "the project was a success".
 GENERIC_OUTCOMES = (
     "went well",

@@ -136,7 +136,14 @@ SUFFIX_RE = re.compile(
     r"|[ \t](?:person|member|strong)\b)"
     r"|(?P<word>[ \t]+(?P<next>[a-z]+))"
 )
-AFTER_UNIT_RE = re.compile(r"\s+(?:ago|later|earlier)\b")
+# After a count: the people who took part in the work ("around fifteen people touched it").
+PARTICIPANTS_AFTER_RE = re.compile(
+    rf"[ \t]+(?:{_alt(('people', 'persons', 'folks', 'staff', *sorted(lx.CREW_NOUNS)))})"
+    rf"[ \t]+(?:(?:have|had)[ \t]+)?(?:{_alt(lx.PARTICIPATION_VERBS)})(?![a-z])"
+)
+# After a duration: when something happened, not how much ("two years ago", "six weeks
+# later", "eighteen months after I started managing her").
+AFTER_UNIT_RE = re.compile(r"\s+(?:ago|later|earlier|after\s+(?:i|we|she|he|they|you)\s)\b")
 CURRENCY_AFTER_RE = re.compile(rf"[ \t]+(?:{_alt(lx.CURRENCY_WORDS)})\b")
 _MONTHS = _alt(lx.MONTHS)
 MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})\b")

@@ -23,6 +23,7 @@ from .patterns import (
     NUMBER_START_RE,
     NUMBER_TOKEN_RE,
     NUMBER_WORD_TAIL_RE,
+    PARTICIPANTS_AFTER_RE,
     SUFFIX_RE,
     normalise_phrase,
     phrase_spans,
@@ -371,9 +372,11 @@ def _number_word(
     ):
         return None, chain_end  # "a team of six"
     if qkind == "count" and (
-        _is_group(low, end) or _is_crew(_words_before(low, start), _next_token(low, end))
+        _is_group(low, end)
+        or _is_crew(_words_before(low, start), _next_token(low, end))
+        or PARTICIPANTS_AFTER_RE.match(low, end)
     ):
-        return None, chain_end  # "the six of us", "with three engineers"
+        return None, chain_end  # "the six of us", "with three engineers", "15 people touched it"
     return Quantity(start, end, text[start:end], qkind), chain_end
 
 

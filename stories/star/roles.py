@@ -135,6 +135,17 @@ _TOOK_BEFORE_RE = re.compile(
     r"(?<![a-z])took(?:[ \t]+(?:us|me|them|him|her))?"
     r"(?:[ \t]+(?:about|around|roughly|nearly|almost|over|under|just|like|only))*[ \t]+$"
 )
+# Hours of someone's time spent on the work ("it took six weeks and about 400 hours of
+# staff time", "we spent 30 engineer-days"): the cost of the work, not what it changed.
+_EFFORT_VERB_RE = re.compile(r"(?<![a-z])(?:took|spent|cost|invested|put in|needed|required)\b")
+_EFFORT_REACH = 80
+_TIME_OF_AFTER_RE = re.compile(r"[ \t]+of[ \t]+(?:[a-z']+[ \t]+)?(?:time|effort|work)\b")
+# After a count, in notes: the thing counted and a participle of doing it ("40+ tickets
+# closed", "12 PRs merged"): how much work was done.
+_WORK_COUNTED_AFTER_RE = re.compile(r"\+?[ \t]+[a-z/-]+[ \t]+([a-z]+)(?![a-z])")
+_WORK_PARTICIPLES = (lx.WORK_DONE_VERBS - {"ran", "run", "wrote", "rewrote"}) | {
+    "closed", "merged", "filed", "completed", "done", "logged", "opened",
+}  # fmt: skip
 # Right after a duration: it is compared ("three weeks less", "two days fewer than").
 _LESS_AFTER_RE = re.compile(r"[ \t]+(?:less|fewer|shorter|longer|more|instead|rather|down|up)\b")
 _THAT_BEFORE_RE = re.compile(r"(?<![a-z])that[ \t]+$")
@@ -143,6 +154,8 @@ _ROLLOUT_BEFORE_RE = re.compile(
     r"(?<![a-z])(?:launch|roll|ramp|releas|expand|ship|open|exposed|went live)[a-z]*"
     r"(?:[ \t]+(?:it|them|out|up|back))*[ \t]+(?:to|for)[ \t]+(?:about[ \t]+)?$"
 )
+# A forecast's condition: what the figure waits for ("once it's rolled out", "if rolled").
+_CONDITION_RE = re.compile(r"(?<![a-z])(?:once|if|when|until)(?![a-z])")
 _APPROXIMATE_WORDS = frozenset({"about", "around", "roughly", "nearly", "almost", "another"})
 # Right before a verb: a comma, "and" or "+" that joins it to the clause's last action.
 _CONTINUED_VERB_RE = re.compile(r"(?:,|[ \t]and|[ \t]\+)[ \t]+$")
@@ -176,6 +189,17 @@ _NOT_VERBS = frozenset(
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
+# A figure set against the same measure at an earlier time, between the two figures:
+# "ninety percent back within 36 hours, the storm before that one it took four days",
+# "we raised 82 thousand, the year before was fifty something".
+_BASELINE_REACH = 80
+_BASELINE_RE = re.compile(
+    r"(?<![a-z])(?:before that(?: one)?|the (?:[a-z]+ )?(?:year|month|quarter|week|season|cycle"
+    r"|time|round|term|release|one) before|(?:a|the) (?:year|month|quarter|week) earlier"
+    r"|(?:the )?previous (?:[a-z]+ )?(?:year|quarter|month|cycle|time|round|season|release"
+    r"|one)|last (?:year|time|quarter|cycle|season|round|month|spring|summer|autumn|fall"
+    r"|winter))(?![a-z])"
+)
 _AFTER_WORD_RE = re.compile(r"[^\n]{0,16}?(?<![a-z])after(?![a-z])")
 # The one or two words after a count: what it counts.
 _TWO_WORDS_AFTER_RE = re.compile(r"[ \t]+([a-z-]+)(?:[ \t]+([a-z]+))?")
@@ -281,6 +305,10 @@ def units(
             unit, actor = _classify(scan, start, end, actor, first)
             if merged and merged[-1].forecast and _continues_forecast(scan, unit, first):
                 unit = _as_forecast(unit)  # "projects 30 fewer outages and €1.1M saved"
+            elif merged and unit.forecast and _forecast_of(merged[-1], low, unit):
+                # "modelled at £120k a year in avoided returns and re-deliveries once it's
+                # rolled out": the condition makes the figure before it a forecast too
+                merged[-1] = _as_forecast(merged[-1])
             if merged and merged[-1].scope and unit.role == "goal" and _says_it_was(low, unit):
                 # "we migrated about 60 jobs, which was the goal": the count is the outcome
                 merged[-1] = replace(merged[-1], scope=())
@@ -319,6 +347,18 @@ def _continues_forecast(scan: _Scan, unit: Unit, first: re.Match[str] | None) ->
     if first.group("word") in _APPROXIMATE_WORDS:
         return figure <= first.end("word") + 2  # "and around €1.1M saved"
     return figure - word_start <= 1  # "and €1.1M saved", "and $1.1M"
+
+
+def _forecast_of(unit: Unit, low: str, condition: Unit) -> bool:
+    """Whether the forecast clause ``condition``, right after ``unit``, makes the figure
+    in it one: it states the condition the figure waits for ("once it's rolled out"; not
+    "and it will keep growing"), and ``unit`` is an outcome with a figure and no actor."""
+    return (
+        unit.role == "outcome"
+        and unit.quantity
+        and not (unit.i_actions or unit.we_actions)
+        and _CONDITION_RE.search(low, condition.start, condition.end) is not None
+    )
 
 
 def _as_forecast(unit: Unit) -> Unit:
@@ -401,6 +441,9 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         if ARROW_BEFORE_RE.search(low, max(0, m.start() - _FIGURE_BEFORE_REACH), m.start())
     ]
     for before, after in pairwise(quantities):
+        if after.start - before.end <= _BASELINE_REACH and _against_baseline(low, before, after):
+            comparisons += [before.end, after.start]
+            continue
         if after.start - before.end > _BEFORE_AFTER_REACH:
             continue
         gap = COMPARISON_GAP_RE.match(low, before.end, after.start)
@@ -421,6 +464,13 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
         [subjects[end] for end in subject_ends],
         subject_ends,
     )
+
+
+def _against_baseline(low: str, first: Quantity, second: Quantity) -> bool:
+    """The second figure is the same measure at an earlier time, named between the two
+    ("..., the year before was fifty")."""
+    between = low[first.end : second.start]
+    return "\n" not in between and "." not in between and bool(_BASELINE_RE.search(between))
 
 
 def _before_and_after(low: str, first: Quantity, second: Quantity) -> bool:
@@ -781,18 +831,39 @@ def _sizes_only(
         or (q.kind == "count" and _counts_places(low, q.end, end))
         or (completion_only and q.kind in _SIZE_KINDS and not _AHEAD_RE.match(low, q.end, end))
         or (q.kind == "duration" and _lasts_the_work(scan, q, end))
+        or (q.kind == "duration" and _effort_spent(low, q))
         or (q.kind == "duration" and _to_be_done_in(low, q.start))
-        or (q.kind == "count" and not goal_met and _counts_the_work(low, q.start))
+        or (q.kind == "count" and not goal_met and _counts_the_work(low, q.start, q.end))
         or (q.kind == "percent" and _ROLLOUT_BEFORE_RE.search(low, max(0, q.start - 32), q.start))
     )
 
 
-def _counts_the_work(low: str, start: int) -> bool:
-    """ "i'd launched like six models", "we shipped 3 dashboards": a count of the work."""
+def _effort_spent(low: str, quantity: Quantity) -> bool:
+    """ "it took six weeks and like 400 hours of staff time": time spent on the work,
+    said after a verb of spending in the same clause (not "saved 400 hours of time")."""
+    if not _TIME_OF_AFTER_RE.match(low, quantity.end):
+        return False
+    # The verb may stand in the clause before ("took six weeks and 400 hours of ...").
+    begin = max(0, quantity.start - _EFFORT_REACH)
+    begin = max(
+        begin, low.rfind(".", begin, quantity.start) + 1, low.rfind("\n", begin, quantity.start) + 1
+    )
+    spent = list(_EFFORT_VERB_RE.finditer(low, begin, quantity.start))
+    return bool(spent) and not any(
+        word in lx.OUTCOME_VERBS for word in low[spent[-1].end() : quantity.start].split()
+    )
+
+
+def _counts_the_work(low: str, start: int, end: int) -> bool:
+    """ "i'd launched like six models", "we shipped 3 dashboards", and in notes "40+
+    tickets closed", "12 PRs merged": a count of the work."""
     words = low[max(0, start - 30) : start].split()
     while words and words[-1] in _ROUGH_WORDS:
         words.pop()
-    return bool(words) and words[-1] in lx.WORK_DONE_VERBS
+    if words and words[-1] in lx.WORK_DONE_VERBS:
+        return True
+    done = _WORK_COUNTED_AFTER_RE.match(low, end)
+    return done is not None and done.group(1) in _WORK_PARTICIPLES
 
 
 def _to_be_done_in(low: str, start: int) -> bool:

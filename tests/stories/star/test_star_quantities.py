@@ -144,3 +144,74 @@ def test_numbers_in_action_only_get_a_pointed_hint() -> None:
     report = check(action="I cut build time by 40%.", result="Everyone was happier.")
     finding = next(f for f in report.findings if f.code == "impact_not_quantified")
     assert "Action has numbers" in finding.suggestion
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        # a figure set against the same measure at an earlier time
+        "and honestly by friday we had most of the orders out, eighty percent within two "
+        "days, the sale before that one it took us about a week",
+        "so the raffle brought in like twelve thousand, the year before was nine or so",
+    ],
+)
+def test_a_figure_against_an_earlier_one_measures_the_outcome(result: str) -> None:
+    text = (
+        "i ran the warehouse team during the spring sale and getting orders out fast was on "
+        f"me so i moved the packing benches next to the loading bay {result}"
+    )
+    assert check(text=text).quantified
+
+
+@pytest.mark.parametrize(
+    ("result", "number"),
+    [
+        ("She was promoted to team lead fourteen months after I started coaching her.",
+         "fourteen months"),
+        ("It went live in April; it took about five weeks and some 300 hours of analyst time "
+         "end to end.", "300 hours"),
+        ("The portal is live now, and about twenty people touched it along the way.", "twenty"),
+        ("- v3 shipped\n- 25+ bugs closed in the tracker", "25"),
+    ],
+)  # fmt: skip
+def test_numbers_of_when_and_of_the_effort_do_not_measure_the_outcome(
+    result: str, number: str
+) -> None:
+    report = check(
+        situation="Our onboarding portal was slow and confusing for new analysts.",
+        task="My manager asked me to own the redesign.",
+        action="I interviewed eight new hires, rewrote the flow and ran a pilot.",
+        result=result,
+    )
+    assert not report.quantified, number
+
+
+def test_saved_hours_of_staff_time_still_measure_the_outcome() -> None:
+    report = check(
+        situation="Month-end close took the finance team a week.",
+        task="I was asked to shorten it.",
+        action="I automated the three reconciliations that took longest.",
+        result="It took a month to build, and it saved about 300 hours of staff time a year.",
+    )
+    assert report.quantified
+
+
+def test_a_level_reached_by_a_time_measures_the_outcome() -> None:
+    report = check(
+        situation="Only about half of our field engineers logged their site visits.",
+        task="My manager asked me to get logging up before the audit.",
+        action="I cut the form to four fields and added it to the engineers' phones.",
+        result="By the end of the quarter logging was consistently above 90%.",
+    )
+    assert report.quantified
+
+
+def test_a_figure_made_conditional_after_it_is_a_forecast() -> None:
+    report = check(
+        situation="Our returns desk was re-boxing parcels by hand.",
+        task="I owned the returns process.",
+        action="I piloted a reusable mailer at one depot.",
+        result="Finance has modelled it at about £80k a year in packaging and labour once "
+        "it's rolled out to the other depots.",
+    )
+    assert not report.quantified
