@@ -1,6 +1,7 @@
 """Follow-up questions: one interface, two backends.
 
     followups(story, principle, n, backend="rules") -> (CoachResult, fallback reason)
+    turn(story, principle, thread, backend="rules") -> (TurnResult, fallback reason)
 
 ``rules`` (the default) works offline and instantly; ``llm`` asks any
 OpenAI-compatible server and validates its answer (see ``llm.py``). When the AI
@@ -11,11 +12,21 @@ help). The job pipeline (``coach.jobs``) runs this and records who answered and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 
-from coach import rules
-from coach.base import FOLLOWUPS_PER_ASK, LLM_BACKEND, CoachResult, PrincipleInput, StoryInput
-from coach.llm import LLMAnswerRejected, LLMSettings, llm_followups
+from coach import rules, threads
+from coach.base import (
+    FOLLOWUPS_PER_ASK,
+    LLM_BACKEND,
+    CoachResult,
+    NextProbe,
+    PrincipleInput,
+    StoryInput,
+    ThreadInput,
+    TurnResult,
+)
+from coach.llm import LLMAnswerRejected, LLMSettings, llm_followups, llm_turn
 
 
 def followups(
@@ -49,5 +60,58 @@ def followups(
         why = (
             f"The AI coach's answer was unusable ({rejected.reason}); "
             "the offline coach answered instead."
+        )
+        return result, why
+
+
+def rules_turn(thread: ThreadInput) -> TurnResult:
+    """The offline coach's turn: its verdict on the last answer and its next probe."""
+    judged, probe = threads.rules_turn(thread)
+    next_probe = None
+    if probe is not None:
+        again = probe.kind == "relevance"  # the same question, asked more plainly
+        next_probe = NextProbe(
+            question=probe.question,
+            kind=thread.last.kind if again else probe.kind,
+            reason=threads.PROBE_REASONS.get(probe.kind, probe.kind),
+            again=again,
+        )
+    return TurnResult(
+        verdict=judged.verdict,
+        missing=judged.missing,
+        evidence=judged.evidence,
+        probe=next_probe,
+        backend=rules.BACKEND,
+    )
+
+
+def turn(
+    story: StoryInput,
+    principle: PrincipleInput | None,
+    thread: ThreadInput,
+    *,
+    backend: str = rules.BACKEND,
+    llm_settings: LLMSettings | None = None,
+) -> tuple[TurnResult, str]:
+    """A coach's turn in a thread (the verdict on its last answer, the next probe) and,
+    when the offline coach took it in the AI coach's place, why ("" otherwise)."""
+    if backend != LLM_BACKEND:
+        return rules_turn(thread), ""
+    if llm_settings is None:
+        raise ValueError("the AI coach needs its settings")
+    try:
+        return llm_turn(story, principle, thread, settings=llm_settings), ""
+    except LLMAnswerRejected as rejected:
+        # The verdict and probe are the rules coach's; the model, tokens and time the LLM's.
+        result = dataclasses.replace(
+            rules_turn(thread),
+            model=rejected.model,
+            prompt_tokens=rejected.prompt_tokens,
+            completion_tokens=rejected.completion_tokens,
+            latency_ms=rejected.latency_ms,
+        )
+        why = (
+            f"The AI coach's answer was unusable ({rejected.reason}); "
+            "the offline coach judged this answer instead."
         )
         return result, why

@@ -63,3 +63,61 @@ class CoachResult:
     completion_tokens: int | None = None
     latency_ms: int | None = None
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ThreadTurn:
+    """One question of a thread and the candidate's answer to it; ``kind`` and
+    ``verdict`` as judged so far (what the rules need, never sent to the AI coach)."""
+
+    question: str
+    answer: str
+    kind: str = ""
+    verdict: str = ""
+
+
+@dataclass(frozen=True)
+class ThreadInput:
+    """One thread as a coach reads it, first question first: the last turn is the
+    answer to judge. ``overruled``: the candidate's own verdict on it, if they gave one."""
+
+    turns: tuple[ThreadTurn, ...]
+    max_levels: int
+    overruled: str = ""
+
+    @property
+    def last(self) -> ThreadTurn:
+        """The turn being judged."""
+        return self.turns[-1]
+
+    @property
+    def level(self) -> int:
+        """How deep the answer being judged is (the first question is level 1)."""
+        return len(self.turns)
+
+
+@dataclass(frozen=True)
+class NextProbe:
+    """The next question of a thread: what it probes (a ``threads.QUESTION_KINDS``
+    kind) and why it is asked. ``again``: the same question, asked more plainly."""
+
+    question: str
+    kind: str
+    reason: str
+    again: bool = False
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """A coach's turn in a thread: the verdict on the last answer, what it left open,
+    the answer's own words it rests on, and the next probe (None: the thread ends)."""
+
+    verdict: str
+    missing: tuple[str, ...]
+    evidence: str
+    probe: NextProbe | None
+    backend: str
+    model: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: int | None = None

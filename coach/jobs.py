@@ -21,8 +21,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from coach.backends import followups
-from coach.base import CoachResult, PrincipleInput, StoryInput
+from coach import thread_turns
+from coach.backends import followups, turn
+from coach.base import CoachResult, PrincipleInput, StoryInput, TurnResult
 from coach.llm import LLMError, configured_settings
 from coach.models import CoachBackend, FollowUp, FollowUpJob, JobStatus, Rating
 from principles.models import Principle
@@ -116,14 +117,7 @@ def followup_job_start(
         raise CoachUnavailable("The AI coach is not configured on this server.")
     with transaction.atomic():
         if backend == CoachBackend.LLM:
-            # Count and create as one step: the user's row is locked until the job is
-            # in, so simultaneous asks cannot all pass the same count.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-            if llm_jobs_last_hour(user=user) >= settings.LLM_JOBS_PER_HOUR:
-                raise RateLimited(
-                    f"You have asked the AI coach {settings.LLM_JOBS_PER_HOUR} times in the "
-                    "last hour, the most allowed. The offline coach is always available."
-                )
+            _take_llm_quota(user)
         job = FollowUpJob.objects.create(
             owner=user,
             story=story,
@@ -140,6 +134,37 @@ def followup_job_start(
         job.refresh_from_db()
     else:
         transaction.on_commit(lambda: followup_job_enqueue(job_id=job.pk))
+    return job
+
+
+def _take_llm_quota(user: User) -> None:
+    """Refuse (RateLimited) when the user has had as many AI-coach jobs in the last hour
+    as allowed. The user's row stays locked until the caller's transaction ends, so the
+    count and the new job are one step: simultaneous asks cannot all pass one count."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if llm_jobs_last_hour(user=user) >= settings.LLM_JOBS_PER_HOUR:
+        raise RateLimited(
+            f"You have asked the AI coach {settings.LLM_JOBS_PER_HOUR} times in the "
+            "last hour, the most allowed. The offline coach is always available."
+        )
+
+
+def turn_job_start(*, user: User, followup: FollowUp) -> FollowUpJob:
+    """Queue the AI coach's turn on an answered follow-up: a job like any other (it
+    counts towards the hourly limit) that writes the verdict and the thread's next probe
+    into the follow-up's own job. Call it inside the transaction that keeps the answer;
+    raises CoachUnavailable or RateLimited."""
+    if not llm_configured():
+        raise CoachUnavailable("The AI coach is not configured on this server.")
+    _take_llm_quota(user)
+    job = FollowUpJob.objects.create(
+        owner=user,
+        turn_of=followup,
+        principle_id=followup.job.principle_id,
+        requested_backend=CoachBackend.LLM,
+        enqueued_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: followup_job_enqueue(job_id=job.pk))
     return job
 
 
@@ -219,12 +244,17 @@ def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[s
     principle = principle_input(job.principle)
     story = job.story
     if story is None:
-        return (
-            answer_as_story(job.answer_question, job.answer_text),
-            principle,
-            list(job.avoid_questions),
-        )
-    story_input = StoryInput(
+        return _subject(job), principle, list(job.avoid_questions)
+    asked = list(FollowUp.objects.filter(story=story).values_list("question", flat=True))
+    return _subject(job), principle, asked
+
+
+def _subject(job: FollowUpJob) -> StoryInput:
+    """The story the job is on, or the answer it is on, as the coach reads it."""
+    story = job.story
+    if story is None:
+        return answer_as_story(job.answer_question, job.answer_text)
+    return StoryInput(
         title=story.title,
         situation=story.situation,
         task=story.task,
@@ -233,8 +263,6 @@ def _inputs(job: FollowUpJob) -> tuple[StoryInput, PrincipleInput | None, list[s
         reflection=story.reflection,
         when=story.happened_on,
     )
-    asked = list(FollowUp.objects.filter(story=story).values_list("question", flat=True))
-    return story_input, principle, asked
 
 
 def answer_as_story(question: str, answer: str) -> StoryInput:
@@ -276,7 +304,9 @@ def _claim(job_id: int, owner: str) -> FollowUpJob | None:
     )
     if not taken:
         return None
-    return FollowUpJob.objects.select_related("story", "principle").get(pk=job_id)
+    return FollowUpJob.objects.select_related(
+        "story", "principle", "turn_of__job__story", "turn_of__job__principle"
+    ).get(pk=job_id)
 
 
 def followup_job_release(*, job_id: int, owner: str) -> bool:
@@ -292,17 +322,24 @@ def followup_job_release(*, job_id: int, owner: str) -> bool:
     )
 
 
-def _ask(job: FollowUpJob) -> tuple[CoachResult, str]:
+def _ask(job: FollowUpJob) -> tuple[CoachResult | TurnResult, str]:
     """Ask the job's coach; returns the result and, after a fallback, why."""
-    story, principle, asked = _inputs(job)
     llm = job.requested_backend == CoachBackend.LLM
+    llm_settings = configured_settings() if llm else None
     try:
+        if job.turn_of is not None:
+            # This story (or answer), its principle and this one thread: nothing else.
+            thread_job = job.turn_of.job
+            return turn(
+                _subject(thread_job),
+                principle_input(thread_job.principle),
+                thread_turns.thread_input(job.turn_of),
+                backend=job.requested_backend,
+                llm_settings=llm_settings,
+            )
+        story, principle, asked = _inputs(job)
         return followups(
-            story,
-            principle,
-            backend=job.requested_backend,
-            asked=asked,
-            llm_settings=configured_settings() if llm else None,
+            story, principle, backend=job.requested_backend, asked=asked, llm_settings=llm_settings
         )
     except LLMError as error:
         if error.hint:
@@ -326,13 +363,18 @@ def followup_job_run(*, job_id: int, owner: str | None = None) -> None:
     _finish(job_id, result, fallback_reason)
 
 
-def _finish(job_id: int, result: CoachResult, fallback_reason: str) -> None:
-    """Write the questions and close the job, once, in one transaction."""
+def _finish(job_id: int, result: CoachResult | TurnResult, fallback_reason: str) -> None:
+    """Write the questions (or the turn) and close the job, once, in one transaction."""
     with transaction.atomic():
         job = FollowUpJob.objects.select_for_update().get(pk=job_id)
         if job.finished:
             return  # another delivery of the same message got here first
-        _write_followups(job, result)
+        if isinstance(result, TurnResult):
+            if job.turn_of_id is None:
+                raise ValueError("a turn's result belongs to a turn job")
+            thread_turns.write_turn(followup_id=job.turn_of_id, result=result)
+        else:
+            _write_followups(job, result)
         job.status = JobStatus.DONE
         job.backend_used = result.backend
         job.model = result.model or ""
@@ -362,11 +404,14 @@ def _write_followups(job: FollowUpJob, result: CoachResult) -> None:
 
 
 def followup_job_fail(*, job_id: int, error: str) -> None:
-    """Close the job as failed with a readable reason (unless it already finished)."""
+    """Close the job as failed with a readable reason (unless it already finished); a
+    failed turn is the offline coach's, so the candidate can always go on."""
     with transaction.atomic():
         job = FollowUpJob.objects.select_for_update().get(pk=job_id)
         if job.finished:
             return
+        if job.turn_of_id is not None:
+            thread_turns.rules_turn_write(followup_id=job.turn_of_id)
         job.status = JobStatus.FAILED
         job.error = as_sentence(error)[:500]
         job.finished_at = timezone.now()

@@ -36,15 +36,29 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
-from coach.base import LLM_BACKEND, CoachResult, FollowUp, PrincipleInput, StoryInput
-from coach.prompts import build_messages
+from coach.base import (
+    LLM_BACKEND,
+    CoachResult,
+    FollowUp,
+    NextProbe,
+    PrincipleInput,
+    StoryInput,
+    ThreadInput,
+    TurnResult,
+)
+from coach.prompts import build_messages, build_turn_messages
 from coach.schema import (
     FOLLOWUPS_JSON_SCHEMA,
     MAX_ITEMS,
+    TURN_JSON_SCHEMA,
     SchemaError,
+    TurnReply,
     normalise_question,
     parse_followups,
+    parse_turn,
+    quoted_evidence,
 )
+from coach.threads import ANSWERED
 
 if TYPE_CHECKING:
     import openai
@@ -181,7 +195,8 @@ def llm_followups(
     """
     if n < 1:
         raise ValueError("n must be at least 1")
-    response, usage = _chat(client, settings, build_messages(story, principle, n, asked))
+    messages = build_messages(story, principle, n, asked)
+    response, usage = _chat(client, settings, messages, FOLLOWUPS_JSON_SCHEMA)
     try:
         # Every item is validated; repeats are dropped before cutting to n.
         followups = parse_followups(_content(response), MAX_ITEMS)
@@ -227,8 +242,64 @@ class _Unusable(Exception):
     """The completion has no usable content (its message says why)."""
 
 
+def llm_turn(
+    story: StoryInput,
+    principle: PrincipleInput | None,
+    thread: ThreadInput,
+    *,
+    settings: LLMSettings,
+    client: openai.OpenAI | None = None,
+) -> TurnResult:
+    """Ask the model for the verdict on the thread's last answer and the next probe,
+    sending this story, its principle and this thread only; validate the answer.
+
+    Raises ``LLMError`` when the call fails and ``LLMAnswerRejected`` when the
+    answer cannot be used (the thread's own rules included: no probe past the last
+    level, none for what the thread already answered, no question asked twice).
+    """
+    messages = build_turn_messages(story, principle, thread)
+    response, usage = _chat(client, settings, messages, TURN_JSON_SCHEMA)
+    try:
+        reply = parse_turn(_content(response))
+        probe = _turn_probe(reply, thread)
+    except SchemaError as exc:
+        raise usage.rejected(exc.reason) from None
+    except _Unusable as exc:
+        raise usage.rejected(str(exc)) from None
+    return TurnResult(
+        verdict=reply.verdict,
+        missing=reply.missing,
+        evidence=quoted_evidence(reply.evidence, thread.last.answer),
+        probe=probe,
+        backend=LLM_BACKEND,
+        model=usage.model,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        latency_ms=usage.latency_ms,
+    )
+
+
+def _turn_probe(reply: TurnReply, thread: ThreadInput) -> NextProbe | None:
+    """The reply's probe if the thread may ask it (None at the last level, where any
+    probe is ignored); ``SchemaError`` when it breaks the thread's rules."""
+    if reply.probe is None or thread.level >= thread.max_levels:
+        return None
+    answered = {turn.kind for turn in thread.turns[:-1] if turn.verdict == ANSWERED}
+    if (thread.overruled or reply.verdict) == ANSWERED:
+        answered.add(thread.last.kind)
+    if reply.probe.kind in answered:
+        raise SchemaError("the probe asks for something this thread has already answered")
+    asked = {normalise_question(turn.question) for turn in thread.turns}
+    if normalise_question(reply.probe.question) in asked:
+        raise SchemaError("the probe repeats a question of this thread")
+    return reply.probe
+
+
 def _chat(
-    client: openai.OpenAI | None, settings: LLMSettings, messages: list[dict[str, str]]
+    client: openai.OpenAI | None,
+    settings: LLMSettings,
+    messages: list[dict[str, str]],
+    schema: dict[str, object],
 ) -> tuple[object, _Usage]:
     """One timed call; the response (loosely typed: servers vary) and what it cost."""
     import openai
@@ -245,7 +316,7 @@ def _chat(
             ) from exc
     started = time.perf_counter()
     try:
-        response = _create(client, settings, messages)
+        response = _create(client, settings, messages, schema)
     except ValueError as exc:  # a 200 whose body is not JSON: the client cannot parse it
         raise LLMAnswerRejected(
             "the server's answer was not a chat completion",
@@ -262,7 +333,12 @@ def _chat(
     )
 
 
-def _create(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]]) -> object:
+def _create(
+    client: openai.OpenAI,
+    settings: LLMSettings,
+    messages: list[dict[str, str]],
+    schema: dict[str, object],
+) -> object:
     """The completion, in the best response format this server takes: a 400 about the
     format steps down to the next one, and the step is remembered for this process."""
     import openai
@@ -278,7 +354,7 @@ def _create(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[st
                 max_tokens=openai.omit if reasoning else settings.max_tokens,
                 max_completion_tokens=settings.max_tokens if reasoning else openai.omit,
                 temperature=openai.omit if reasoning else TEMPERATURE,
-                response_format=_response_format(fmt),
+                response_format=_response_format(fmt, schema),
             )
         except openai.BadRequestError as exc:
             if fmt == RESPONSE_FORMATS[-1] or not _refuses_format(exc):
@@ -289,12 +365,13 @@ def _create(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[st
             raise _call_error(exc, settings) from exc
 
 
-def _response_format(fmt: str) -> ResponseFormat | openai.Omit:
-    """The request's ``response_format`` for this format (left out for "text")."""
+def _response_format(fmt: str, schema: dict[str, object]) -> ResponseFormat | openai.Omit:
+    """The request's ``response_format`` for this format and the answer's JSON Schema
+    (left out for "text")."""
     import openai
 
     if fmt == "json_schema":
-        return cast("ResponseFormat", {"type": "json_schema", "json_schema": FOLLOWUPS_JSON_SCHEMA})
+        return cast("ResponseFormat", {"type": "json_schema", "json_schema": schema})
     if fmt == "json_object":
         return {"type": "json_object"}
     return openai.omit

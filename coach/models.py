@@ -69,6 +69,11 @@ class FollowUpJob(models.Model):
     # the lease expires or that process's worker gives the lease back when it dies.
     lease_owner = models.CharField(max_length=255, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # A turn job: the AI coach judges this answered follow-up and asks the thread's next
+    # probe (written into the follow-up's own job); one per answer.
+    turn_of = models.OneToOneField(
+        "FollowUp", null=True, blank=True, on_delete=models.CASCADE, related_name="turn_job"
+    )
 
     class Meta:
         db_table = "stories_followupjob"  # moved from stories with its rows
@@ -79,8 +84,10 @@ class FollowUpJob(models.Model):
                 condition=models.Q(status__in=JobStatus.values), name="followupjob_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(story__isnull=False) | ~models.Q(answer_text=""),
-                name="followupjob_story_or_answer",
+                condition=models.Q(story__isnull=False)
+                | ~models.Q(answer_text="")
+                | models.Q(turn_of__isnull=False),
+                name="followupjob_story_answer_or_turn",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=JobStatus.RUNNING)
@@ -90,6 +97,8 @@ class FollowUpJob(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.turn_of_id:
+            return f"The AI coach's turn on follow-up {self.turn_of_id} ({self.status})"
         subject = f"story {self.story_id}" if self.story_id else "an answer"
         return f"Follow-ups on {subject} ({self.status})"
 
@@ -152,6 +161,8 @@ class FollowUp(models.Model):
         ordering = ["job_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["job", "position"], name="unique_followup_position"),
+            # A thread asks one probe per answer, whichever coach asked it.
+            models.UniqueConstraint(fields=["parent"], name="followup_one_probe_per_answer"),
         ]
 
     def __str__(self) -> str:

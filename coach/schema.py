@@ -23,6 +23,20 @@ Choices, made explicit:
 * ``reason`` is plain text of 1..200 characters under the same rules.
 * Duplicate questions (ignoring case, spacing and the final punctuation) reject the
   answer. Unknown keys are ignored.
+
+A thread's turn (``parse_turn``) is asked for exactly::
+
+    {"verdict": "partly", "missing": ["number"], "evidence": "words from the answer",
+     "probe": {"question": "...?", "kind": "number", "reason": "..."}}   # or "probe": null
+
+* ``verdict`` is one of ``threads.VERDICTS``; every ``missing`` entry one of
+  ``threads.MISSING`` (an "answered" verdict leaves nothing open: its list is dropped);
+  ``probe.kind`` one of ``threads.QUESTION_KINDS``. Anything else rejects the answer.
+* The probe's question and reason follow the follow-up rules above.
+* ``evidence`` must occur in the candidate's answer (ignoring case, spacing and
+  surrounding quotes): ``quoted_evidence`` returns the candidate's own words, or ""
+  when the model's quote is not in the answer. A misquote is dropped, not rejected:
+  the verdict still stands, and the page never shows words the candidate did not say.
 """
 
 from __future__ import annotations
@@ -30,8 +44,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 
-from coach.base import TARGET_PARTS, FollowUp
+from coach.base import TARGET_PARTS, FollowUp, NextProbe
+from coach.threads import ANSWERED, MISSING, QUESTION_KINDS, VERDICTS
 
 MAX_ITEMS = 5
 QUESTION_MIN = 10
@@ -180,30 +196,31 @@ def _item(item: object, number: int) -> FollowUp:
     """Validate one follow-up object."""
     if not isinstance(item, dict):
         raise SchemaError(f"item {number} is not an object")
-    question = _text(item, "question", number, QUESTION_MIN, QUESTION_MAX)
+    question = _text(item, "question", f"item {number}", QUESTION_MIN, QUESTION_MAX)
     if not question.endswith("?"):
         raise SchemaError(f"item {number}: question does not end with a question mark")
     part = _part(item, number)
-    reason = _text(item, "reason", number, REASON_MIN, REASON_MAX)
+    reason = _text(item, "reason", f"item {number}", REASON_MIN, REASON_MAX)
     return FollowUp(question=question, part=part, reason=reason)
 
 
-def _text(item: dict, key: str, number: int, minimum: int, maximum: int) -> str:
-    """A plain-text field: present, a string, no control chars/URL/HTML, in length."""
+def _text(item: dict, key: str, where: str, minimum: int, maximum: int) -> str:
+    """A plain-text field of ``item`` (named ``where`` in reasons: "item 2", "probe"):
+    present, a string, no control chars/URL/HTML, in length."""
     value = item.get(key)
     if value is None:
-        raise SchemaError(f"item {number}: {key} is missing")
+        raise SchemaError(f"{where}: {key} is missing")
     if not isinstance(value, str):
-        raise SchemaError(f"item {number}: {key} is not text")
+        raise SchemaError(f"{where}: {key} is not text")
     value = value.strip()
     problem = not_plain_text(value)
     if problem:
-        raise SchemaError(f"item {number}: {key} contains {problem}")
+        raise SchemaError(f"{where}: {key} contains {problem}")
     if len(value) < minimum:
         unit = "character" if minimum == 1 else "characters"
-        raise SchemaError(f"item {number}: {key} is shorter than {minimum} {unit}")
+        raise SchemaError(f"{where}: {key} is shorter than {minimum} {unit}")
     if len(value) > maximum:
-        raise SchemaError(f"item {number}: {key} is longer than {maximum} characters")
+        raise SchemaError(f"{where}: {key} is longer than {maximum} characters")
     return value
 
 
@@ -235,3 +252,108 @@ def not_plain_text(text: str) -> str:
 def _is_control(char: str) -> bool:
     """Control characters, lone surrogates and bidi overrides are never plain text."""
     return unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI
+
+
+#: A turn's answer as a JSON Schema (strict), as ``FOLLOWUPS_JSON_SCHEMA`` for follow-ups.
+TURN_JSON_SCHEMA: dict[str, object] = {
+    "name": "thread_turn",
+    "strict": True,
+    "schema": {
+        "type": "object",
+        "properties": {
+            "verdict": {"type": "string", "enum": list(VERDICTS)},
+            "missing": {"type": "array", "items": {"type": "string", "enum": list(MISSING)}},
+            "evidence": {"type": "string"},
+            "probe": {
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "question": {"type": "string"},
+                            "kind": {"type": "string", "enum": list(QUESTION_KINDS)},
+                            "reason": {"type": "string"},
+                        },
+                        "required": ["question", "kind", "reason"],
+                        "additionalProperties": False,
+                    },
+                    {"type": "null"},
+                ]
+            },
+        },
+        "required": ["verdict", "missing", "evidence", "probe"],
+        "additionalProperties": False,
+    },
+}
+#: Evidence is cut to what a follow-up keeps of it.
+EVIDENCE_MAX = 300
+
+
+@dataclass(frozen=True)
+class TurnReply:
+    """A validated turn: the verdict, what was left open, the model's quote (checked
+    against the answer by ``quoted_evidence``) and the next probe, if any."""
+
+    verdict: str
+    missing: tuple[str, ...]
+    evidence: str
+    probe: NextProbe | None
+
+
+def parse_turn(raw: str) -> TurnReply:
+    """Parse and validate a turn's answer; ``SchemaError`` says what is wrong."""
+    data = _load(raw)
+    if not isinstance(data, dict):
+        raise SchemaError("the answer is not a JSON object")
+    verdict = data.get("verdict")
+    if not isinstance(verdict, str) or verdict.strip().casefold() not in VERDICTS:
+        raise SchemaError(f"verdict is not one of {', '.join(VERDICTS)}")
+    verdict = verdict.strip().casefold()
+    missing = data.get("missing", [])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        raise SchemaError('"missing" is not a list of words')
+    left_open = tuple(dict.fromkeys(m.strip().casefold() for m in missing))
+    if any(m not in MISSING for m in left_open):
+        raise SchemaError(f'"missing" has a word that is not one of {", ".join(MISSING)}')
+    evidence = data.get("evidence", "")
+    if not isinstance(evidence, str):
+        raise SchemaError("evidence is not text")
+    probe = data.get("probe")
+    return TurnReply(
+        verdict=verdict,
+        missing=() if verdict == ANSWERED else left_open,
+        evidence=evidence.strip(),
+        probe=None if probe is None else _probe(probe),
+    )
+
+
+def _probe(item: object) -> NextProbe:
+    """Validate the next probe: a follow-up question of a known kind."""
+    if not isinstance(item, dict):
+        raise SchemaError("probe is not an object")
+    question = _text(item, "question", "probe", QUESTION_MIN, QUESTION_MAX)
+    if not question.endswith("?"):
+        raise SchemaError("probe: question does not end with a question mark")
+    if looks_like_refusal(question):
+        raise SchemaError("probe: the model refused")
+    kind = item.get("kind")
+    if not isinstance(kind, str) or kind.strip().casefold() not in QUESTION_KINDS:
+        raise SchemaError(f"probe: kind is not one of {', '.join(QUESTION_KINDS)}")
+    reason = _text(item, "reason", "probe", REASON_MIN, REASON_MAX)
+    return NextProbe(question=question, kind=kind.strip().casefold(), reason=reason)
+
+
+#: Quote marks a model may wrap its quote in.
+_QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
+
+
+def quoted_evidence(evidence: str, answer: str) -> str:
+    """The candidate's own words that ``evidence`` quotes (spacing and case aside),
+    or "" when they are not in the answer or are not plain text."""
+    words = evidence.strip().strip(_QUOTES + " .,;:").split()
+    if not words or not_plain_text(" ".join(words)):
+        return ""
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    found = re.search(pattern, answer, re.IGNORECASE)
+    if found is None:
+        return ""
+    return " ".join(found.group(0).split())[:EVIDENCE_MAX]

@@ -1,7 +1,8 @@
 """One turn of a follow-up thread: keep the answer, judge it, and ask the next probe.
 
-The rules (``coach.threads``) decide; this module writes: the answer, the verdict with
-what was left open, and the probe as a new follow-up of the same job, one level deeper.
+A coach decides (the rules in ``coach.threads`` at once, or the AI coach in a turn job:
+``coach.jobs``); this module writes: the answer, the verdict with what was left open,
+and the probe as a new follow-up of the same job, one level deeper.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coach import threads
+from coach.backends import rules_turn
+from coach.base import ThreadInput, ThreadTurn, TurnResult
 from coach.models import FollowUp, FollowUpJob, Rating, Verdict
 from stories.star.quick import QuickRead, quick_read
 
@@ -27,55 +30,88 @@ def _thread(followup: FollowUp) -> list[FollowUp]:
     return chain[::-1]
 
 
-@transaction.atomic
-def answer_followup(*, followup: FollowUp, answer: str, rating: str) -> FollowUp | None:
-    """Keep the answer and how it went, judge it, and ask the next probe of the thread
-    (returned; None when the thread is as deep as it goes, or the question was skipped).
-    Nothing is asked twice: a second answer to the same follow-up asks nothing new."""
-    # One turn at a time per job: the probe takes the job's next position.
+def thread_input(followup: FollowUp) -> ThreadInput:
+    """The follow-up's thread as a coach reads it: its questions and answers from the
+    first question down to this one (nothing of any other thread)."""
+    chain = _thread(followup)
+    kind = followup.kind or threads.question_kind(followup.question, followup.part)
+    turns = [ThreadTurn(f.question, f.answer, f.kind, f.verdict) for f in chain[:-1]]
+    turns.append(ThreadTurn(followup.question, followup.answer, kind, followup.verdict))
+    return ThreadInput(
+        turns=tuple(turns),
+        max_levels=settings.FOLLOWUP_THREAD_LEVELS,
+        overruled=followup.verdict if followup.verdict_by_user else "",
+    )
+
+
+def keep_answer(*, followup: FollowUp, answer: str, rating: str) -> FollowUp:
+    """Keep the answer and how it went (not judged yet), with its job locked: one turn
+    at a time per job. Call it inside a transaction; returns the locked row."""
     FollowUpJob.objects.select_for_update().filter(pk=followup.job_id).first()
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
-    already = followup.probes.first()
     followup.answer = answer
     followup.rating = Rating(rating) if rating else ""
     followup.answered_at = timezone.now()
-    kind = followup.kind or threads.question_kind(followup.question, followup.part)
-    thread = _thread(followup)
-    # A probe ("What was the number?") is about what the thread's first question named.
-    topic = " ".join(f.question for f in thread)
-    judged = threads.judge(kind, topic, answer) if answer.strip() else None
-    if judged is not None and not followup.verdict_by_user:
-        followup.verdict = judged.verdict
-        followup.verdict_missing = list(judged.missing)
-        followup.verdict_evidence = judged.evidence[:300]
-    followup.kind = kind
+    followup.kind = followup.kind or threads.question_kind(followup.question, followup.part)
     followup.full_clean(exclude=["job", "story", "parent"])
-    followup.save()
-    if already is not None or judged is None or rating == Rating.SKIPPED:
+    followup.save(update_fields=["answer", "rating", "answered_at", "kind"])
+    return followup
+
+
+@transaction.atomic
+def write_turn(*, followup_id: int, result: TurnResult, probe: bool = True) -> FollowUp | None:
+    """Write a coach's turn on an answered follow-up, once: the verdict (unless the
+    candidate overruled it) and, when ``probe``, the next probe as a new follow-up of
+    the same job, one level deeper. Never past the thread's last level, never a second
+    probe for the same answer (the one there is returned), never a probe for what the
+    thread already answered (unless it asks the same question again, more plainly)."""
+    FollowUpJob.objects.select_for_update().filter(followups=followup_id).first()
+    followup = FollowUp.objects.select_for_update().get(pk=followup_id)
+    if not followup.verdict_by_user:
+        followup.verdict = Verdict(result.verdict)
+        followup.verdict_missing = list(result.missing)
+        followup.verdict_evidence = result.evidence[:300]
+        followup.save(update_fields=["verdict", "verdict_missing", "verdict_evidence"])
+    already = followup.probes.first()
+    asked = result.probe
+    if already is not None or asked is None or not probe:
         return already
-    answered = [f.kind for f in thread if f.verdict == Verdict.ANSWERED]
-    probe = threads.next_probe(
-        judged,
-        question=followup.question,
-        asked=answered,
-        level=followup.level,
-        max_levels=settings.FOLLOWUP_THREAD_LEVELS,
-        pressing=followup.kind if followup.parent_id else "",
-    )
-    if probe is None:
+    if followup.level >= settings.FOLLOWUP_THREAD_LEVELS:
+        return None
+    answered = {f.kind for f in _thread(followup) if f.verdict == Verdict.ANSWERED}
+    if asked.kind in answered and not asked.again:
         return None
     last = FollowUp.objects.filter(job_id=followup.job_id).aggregate(at=Max("position"))["at"]
     return FollowUp.objects.create(
         job_id=followup.job_id,
         story_id=followup.story_id,
         position=(last or 0) + 1,
-        question=probe.question[:300],
+        question=asked.question[:300],
         part=followup.part,
-        reason=_PROBE_REASON.format(why=threads.PROBE_REASONS.get(probe.kind, probe.kind)),
+        reason=_PROBE_REASON.format(why=asked.reason)[:300],
         parent=followup,
         level=followup.level + 1,
-        kind=kind if probe.kind == "relevance" else probe.kind,  # asked again, as it was
+        kind=asked.kind,
     )
+
+
+def rules_turn_write(*, followup_id: int) -> FollowUp | None:
+    """The offline coach takes the turn on an answered follow-up (the probe returned)."""
+    followup = FollowUp.objects.get(pk=followup_id)
+    if not followup.answer.strip():
+        return followup.probes.first()  # nothing to judge
+    result = rules_turn(thread_input(followup))
+    asks = followup.rating != Rating.SKIPPED
+    return write_turn(followup_id=followup_id, result=result, probe=asks)
+
+
+@transaction.atomic
+def answer_followup(*, followup: FollowUp, answer: str, rating: str) -> FollowUp | None:
+    """Keep the answer and how it went, judge it, and ask the next probe of the thread
+    (returned; None when the thread is as deep as it goes, or the question was skipped).
+    Nothing is asked twice: a second answer to the same follow-up asks nothing new."""
+    followup = keep_answer(followup=followup, answer=answer, rating=rating)
+    return rules_turn_write(followup_id=followup.pk)
 
 
 def overrule_verdict(*, followup: FollowUp, verdict: str) -> FollowUp:

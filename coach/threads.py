@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from coach.base import ThreadInput
 from stories.star.quick import QuickRead, quick_read
 
 #: What a question probes.
@@ -431,3 +432,25 @@ def next_probe(
             wording = PRESSES[kind] if kind == pressing and kind in PRESSES else PROBES[kind]
             return Probe(kind, wording.format(question=question))
     return None
+
+
+def rules_turn(thread: ThreadInput) -> tuple[Verdict, Probe | None]:
+    """The rules coach's turn: the verdict on the thread's last answer and the probe
+    that comes next (each kind answered in the thread is not asked for again)."""
+    last = thread.last
+    # A probe ("What was the number?") is about what the thread's first question named.
+    topic = " ".join(turn.question for turn in thread.turns)
+    judged = judge(last.kind, topic, last.answer)
+    verdict = thread.overruled or judged.verdict
+    answered = [turn.kind for turn in thread.turns[:-1] if turn.verdict == ANSWERED]
+    if verdict == ANSWERED:
+        answered.append(last.kind)
+    probe = next_probe(
+        judged,
+        question=last.question,
+        asked=answered,
+        level=thread.level,
+        max_levels=thread.max_levels,
+        pressing=last.kind if thread.level > 1 else "",
+    )
+    return judged, probe

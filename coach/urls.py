@@ -16,4 +16,9 @@ urlpatterns = [
         views.followup_answer,
         name="followup_answer",
     ),
+    path(
+        "<int:pk>/followups/<int:job_pk>/<int:followup_pk>/turn/",
+        views.followup_turn,
+        name="followup_turn",
+    ),
 ]

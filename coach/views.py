@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from coach import jobs, thread_turns
+from coach import jobs, thread_turns, turns
 from coach.forms import AnswerForm, FollowUpStartForm
 from coach.models import FollowUp, FollowUpJob
 from common.http import load_then_allow
@@ -77,7 +77,7 @@ def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
         "story": job.story,
         "followups": [
             (item, thread_turns.read_of(item))
-            for item in thread_turns.in_thread_order(list(job.followups.all()))
+            for item in thread_turns.in_thread_order(list(job.followups.select_related("turn_job")))
         ],
         "elapsed": _elapsed(job),
         "retry_in": _retry_in(job),
@@ -90,32 +90,55 @@ def followup_job(request: HttpRequest, job: FollowUpJob) -> HttpResponse:
 
 @load_then_allow(_own_followup, "POST")
 def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
-    """Save an answer and a rating for one follow-up."""
+    """Save an answer and a rating for one follow-up; the thread's coach takes its turn
+    (the AI coach's turn is queued: the page polls ``followup_turn`` for it)."""
     form = AnswerForm(request.POST)
-    saved, probe = False, None
+    saved, taken = False, None
     if form.is_valid():
         before = followup.probes.first()
-        probe = thread_turns.answer_followup(
+        taken = turns.followup_turn_take(
+            user=request.user,
             followup=followup,
             answer=form.cleaned_data["answer"],
             rating=form.cleaned_data["rating"],
         )
-        followup.refresh_from_db()
+        followup = taken.followup
         saved = True
-        probe = probe if probe != before else None  # only a new probe joins the page
     if request.htmx:
+        probe = taken.probe if taken and taken.probe != before else None
         context = {
             "item": followup,
             "read": thread_turns.read_of(followup),
             "form_errors": form.errors,
             "saved": saved,
             "story": followup.story,
-            "probe": probe,
+            "probe": probe,  # only a new probe joins the page
+            "refusal": taken.refusal if taken else "",
         }
         return render(request, "coach/followups/_turn.html", context)
     if not saved:
         messages.error(request, "Keep the answer under 5,000 characters.")
+    elif taken and taken.refusal:
+        messages.warning(request, taken.refusal)
     return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)
+
+
+@load_then_allow(_own_followup, "GET")
+def followup_turn(request: HttpRequest, followup: FollowUp) -> HttpResponse:
+    """The AI coach's turn on an answer, polled: its progress until it is done, then the
+    verdict (swapped in out of band) and the thread's next probe."""
+    turn_job = FollowUpJob.objects.filter(turn_of=followup).first()
+    context = {
+        "item": followup,
+        "turn_job": turn_job,
+        "story": followup.story,
+        "read": thread_turns.read_of(followup),
+        "elapsed": _elapsed(turn_job) if turn_job else 0,
+    }
+    if turn_job is None or turn_job.finished:
+        context["probe"] = followup.probes.first()
+        return render(request, "coach/followups/_turn_done.html", context)
+    return render(request, "coach/followups/_turn_progress.html", context)
 
 
 def _retry_in(job: FollowUpJob) -> int | None:

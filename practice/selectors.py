@@ -90,9 +90,9 @@ def round_followups(*, practice_round: PracticeRound) -> list[FollowUp]:
     """The round's follow-ups in the order they were asked, over all its jobs, each
     thread together: a question, then the probes its answers drew."""
     asked = list(
-        FollowUp.objects.filter(job__practice_rounds=practice_round).order_by(
-            "job__created_at", "job_id", "position"
-        )
+        FollowUp.objects.filter(job__practice_rounds=practice_round)
+        .select_related("turn_job")
+        .order_by("job__created_at", "job_id", "position")
     )
     return in_thread_order(asked)
 

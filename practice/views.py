@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from coach import jobs, thread_turns
-from coach.models import CoachBackend, FollowUp, Verdict
+from coach import jobs, thread_turns, turns
+from coach.models import CoachBackend, FollowUp, FollowUpJob, Verdict
 from common.http import load_then_allow, parse_id
 from planning import selectors as planning_selectors
 from planning.matcher import rank_stories
@@ -121,12 +121,20 @@ def _answered_with_reads(followups: list) -> list[tuple]:
     return [(f, thread_turns.read_of(f)) for f in followups if f.answer.strip()]
 
 
+def _turn_job(followup: FollowUp) -> FollowUpJob | None:
+    """The AI coach's turn on the follow-up's answer, if it has one (selected with it)."""
+    return getattr(followup, "turn_job", None)
+
+
 @load_then_allow(_own_round, "GET")
 def round_detail(request: HttpRequest, practice_round: PracticeRound) -> HttpResponse:
     """The round, at whatever stage it is: answering, follow-ups or the summary."""
     followups = selectors.round_followups(practice_round=practice_round)
-    current = next((f for f in followups if not f.rating), None)
-    job = practice_round.followup_jobs.order_by("-created_at").first()
+    # While the AI coach reads an answer, the thread's next probe is on its way: it
+    # comes next, so nothing else is asked meanwhile.
+    turn_job = next((job for f in followups if (job := _turn_job(f)) and not job.finished), None)
+    current = None if turn_job else next((f for f in followups if not f.rating), None)
+    job = turn_job or practice_round.followup_jobs.order_by("-created_at").first()
     coach_busy = job is not None and not job.finished and current is None
     if request.htmx and request.GET.get("part") == "coach":
         if not coach_busy:
@@ -216,11 +224,14 @@ def round_followup(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
     """Answer (or skip) the current follow-up; the next one shows."""
     form = FollowUpAnswerForm(request.POST)
     if form.is_valid():
-        thread_turns.answer_followup(
+        taken = turns.followup_turn_take(
+            user=request.user,
             followup=asked.followup,
             answer=form.cleaned_data["answer"],
             rating=form.cleaned_data["rating"],
         )
+        if taken.refusal:
+            messages.warning(request, taken.refusal)
     else:
         messages.error(request, "Keep the answer under 5,000 characters.")
     return redirect("practice:round", pk=asked.round_pk)
