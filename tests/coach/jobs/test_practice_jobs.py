@@ -102,3 +102,86 @@ def test_rate_limited_ai_coach_falls_back_at_once(client_for, user, started_roun
         ("rules", JobStatus.DONE)
     ]  # no AI-coach job was made; the offline coach's answered at once
     assert len(round_followups(practice_round=PracticeRound.objects.get())) >= 3
+
+
+TURN = {
+    "verdict": "partly",
+    "missing": ["number"],
+    "evidence": "",
+    "probe": {"question": "How many hours a week did the drift cost the team, roughly?",
+              "kind": "number", "reason": "the cost has no figure"},
+}  # fmt: skip
+
+
+def answer_first_followup(client, practice_round, text="It cost us a lot of time."):
+    from practice.selectors import round_followups
+
+    first = round_followups(practice_round=practice_round)[0]
+    client.post(
+        reverse("practice:followup", args=[practice_round.pk, first.pk]),
+        {"answer": text, "rating": "shaky"},
+    )
+    return first
+
+
+def test_the_ai_coach_s_probe_is_the_next_question_of_the_round(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    import json
+
+    settings.CELERY_BROKER_URL = ""
+    llm.script(fk.good(QUESTIONS), fk.answer(json.dumps(TURN)))
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, started_round)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = answer_first_followup(client, started_round)
+    page = client.get(reverse("practice:round", args=[started_round.pk])).content.decode()
+    current = page.split('class="fs-5 fw-semibold followup-question">')[1].split("<")[0]
+    assert current == TURN["probe"]["question"]  # before the job's second question
+    assert "Judged by the AI coach" in page
+    assert FollowUpJob.objects.get(turn_of=first).backend_used == "llm"
+
+
+def test_while_the_ai_coach_reads_an_answer_the_round_waits_then_refreshes(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    import json
+
+    from coach import jobs
+
+    settings.CELERY_BROKER_URL = ""
+    llm.script(fk.good(QUESTIONS), fk.answer(json.dumps(TURN)))
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, started_round)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens: the turn waits
+    with django_capture_on_commit_callbacks(execute=True):
+        first = answer_first_followup(client, started_round)
+    url = reverse("practice:round", args=[started_round.pk])
+    page = client.get(url).content.decode()
+    assert "The AI coach is reading your answer" in page and "current-followup" not in page
+    assert "It cost us a lot of time." in page  # the answer is kept, with its quick read
+    partial = client.get(url, {"part": "coach"}, HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+    jobs.followup_job_run(job_id=FollowUpJob.objects.get(turn_of=first).pk)
+    done = client.get(url, {"part": "coach"}, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert TURN["probe"]["question"] in client.get(url).content.decode()
+
+
+def test_at_the_hourly_limit_the_round_s_turn_is_the_offline_coach_s(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = ""
+    llm.script(fk.good(QUESTIONS))
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, started_round)
+    settings.LLM_JOBS_PER_HOUR = 1
+    first = answer_first_followup(client, started_round)
+    page = client.get(reverse("practice:round", args=[started_round.pk])).content.decode()
+    assert "in the last hour" in page and "The offline coach judged this answer" in page
+    assert not FollowUpJob.objects.filter(turn_of=first).exists() and llm.calls == 1
+    first.refresh_from_db()
+    assert first.verdict and first.probes.count() == 1
