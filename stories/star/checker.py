@@ -64,12 +64,17 @@ def check(
     actions = checks.count_actions(parts)
     measured = checks.measured_outcomes(parts["result"], from_text=from_text)
     headline = checks.headline_outcomes(parts["situation"]) if from_text and not measured else []
+    elsewhere = None
+    if method == "fields" and "result" in missing and not measured:
+        elsewhere = checks.outcome_elsewhere(parts)  # typed into the wrong field
+        if elsewhere is not None:
+            del missing["result"]
     total_words = sum(part.words for part in parts.values())
     issues += checks.check_parts(parts, missing)
     issues += checks.check_reflection(parts["reflection"])
     issues += checks.check_balance(parts, [name for name in missing if not given[name].strip()])
     issues += checks.check_ownership(parts["action"], actions)
-    issues += checks.check_impact(parts["result"], parts["action"], measured, headline)
+    issues += checks.check_impact(parts["result"], parts["action"], measured, headline, elsewhere)
     issues += checks.check_length(total_words)
     issues += checks.check_vague(parts)
     issues += checks.check_hedging(parts)
@@ -84,14 +89,15 @@ def check(
             i.finding.code,
         )
     )
-    caps = checks.score_caps(missing, bool(measured or headline), actions, parts)
+    quantified = bool(measured or headline or elsewhere)
+    caps = checks.score_caps(missing, quantified, actions, parts)
     score, breakdown = _score(issues, caps)
     findings = [issue.finding for issue in issues]
     return StarReport(
         score=score,
         findings=findings,
         missing_parts=list(missing),
-        quantified=bool(measured or headline),
+        quantified=quantified,
         mostly_we=actions.mostly_we,
         band=band_for(score).key,
         metrics=_metrics(parts, total_words, actions),

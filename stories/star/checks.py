@@ -418,6 +418,48 @@ def measured_outcomes(result: PartAnalysis, *, from_text: bool) -> list[Quantity
     return found
 
 
+def outcome_elsewhere(parts: Analyses) -> tuple[str, list[Quantity]] | None:
+    """In the form's fields, when the Result field holds no outcome (empty, "See above.",
+    only a lesson): the measured outcome typed into the Reflection, or into the Action
+    after its first step ("Retraining now takes 3 hours instead of 14"), and where."""
+    reflection = parts["reflection"]
+    found = [
+        q
+        for q in reflection.quantities
+        if (unit := _unit_at(reflection, q.start)) is not None
+        and unit.role == "outcome"
+        and not unit.forecast
+        and q.start not in unit.scope
+    ]
+    if found:
+        return "reflection", found
+    action = parts["action"]
+    started = False
+    for unit in action.units:
+        if unit.role == "action":
+            started = True
+        elif started and _measures_alone(unit, action.quantities):
+            found += [
+                q
+                for q in action.quantities
+                if unit.start <= q.start < unit.end and q.start not in unit.scope
+            ]
+    return ("action", found) if found else None
+
+
+def _measures_alone(unit: Unit, quantities: list[Quantity]) -> bool:
+    """An outcome clause that measures a state or a change, not a step someone took
+    ("churn fell from 4% to 3%"; "I cut costs by 30%" is an amount; "I ran 12 tests" not)."""
+    if unit.role != "outcome" or not unit.measured or unit.forecast:
+        return False
+    if not (unit.i_actions or unit.we_actions):
+        return True
+    return any(
+        unit.start <= q.start < unit.end and q.kind in AMOUNT_KINDS and q.start not in unit.scope
+        for q in quantities
+    )
+
+
 def headline_outcomes(situation: PartAnalysis) -> list[Quantity]:
     """The measure of an outcome said first, as a headline, in an undivided answer
     ("Headline first: falls went from 6 per 1,000 patient-days to just under 2")."""
@@ -446,9 +488,22 @@ def check_impact(
     action: PartAnalysis,
     measured: list[Quantity],
     headline: list[Quantity] | None = None,
+    elsewhere: tuple[str, list[Quantity]] | None = None,
 ) -> list[Issue]:
     """impact_quantified / impact_not_quantified (skipped when there is no Result);
-    ``headline``: the measure of an outcome the answer opens with, in the Situation."""
+    ``headline``: the measure of an outcome the answer opens with, in the Situation;
+    ``elsewhere``: the measured outcome typed into another field (``outcome_elsewhere``)."""
+    if elsewhere:
+        part, found = elsewhere
+        return [
+            _issue(
+                "impact_quantified",
+                part,
+                f"Your measured outcome is in the {part.capitalize()} "
+                f"({_quote([q.text for q in found], 3)}): move it to the Result.",
+                spans=[(q.start, q.end) for q in found],
+            )
+        ]
     if headline:
         return [
             _issue(

@@ -1210,7 +1210,14 @@ OUTCOME_MARKERS = (
     "by october",
     "by november",
     "by december",
-)
+    # the point the work had reached by a time ("by the Christmas holidays completion was
+    # over 80%", "all 40 guests were in rooms by half past eleven")
+    "by the summer", "by the spring", "by the autumn", "by the fall", "by the winter",
+    "by christmas", "by the christmas", "by the new year", "by year-end", "by half past",
+    "by quarter past", "by midnight", "by noon", "by lunchtime", "by the morning",
+    "by the evening", "by the weekend", "by monday", "by tuesday", "by wednesday",
+    "by thursday", "by friday", "by saturday", "by sunday",
+)  # fmt: skip
 # Phrases that report an outcome ("this led to", "went from", "no longer").
 OUTCOME_CUES = (
     "this led to",
@@ -1455,16 +1462,8 @@ OUTCOME_VERBS = frozenset(
 # Words that date a figure after the work ("now", "three months later we were at 1 in 40"):
 # with a figure and no one acting, the state it reached.
 NOW_WORDS = frozenset(
-    {
-        "now", "today", "still", "since", "within", "weeks later", "months later",
-        "quarters later",
-        # the point the work had reached by a time ("by the Christmas holidays completion
-        # was over 80%", "by the summer term nine of the twelve were reading")
-        "by the end of", "by the time", "by then", "by the following", "by the next",
-        "by the summer", "by the spring", "by the autumn", "by the fall", "by the winter",
-        "by christmas", "by the christmas", "by year end", "by year-end", "by the new year",
-    }
-)  # fmt: skip
+    {"now", "today", "still", "since", "within", "weeks later", "months later", "quarters later"}
+)
 # An outcome with nothing concrete in it: "it went well", "the project was a success".
 GENERIC_OUTCOMES = (
     "went well",
@@ -2091,6 +2090,9 @@ EVALUATION_MARKERS = (
     "held-out year",
     "held-out month",
     "holdout set",
+    "on the holdout",
+    "on a holdout",
+    "on holdout",
     "validation set",
     "test set",
     "cross-validation",

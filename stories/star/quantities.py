@@ -62,6 +62,7 @@ _CHAIN_TOKENS = frozenset(word for phrase in lx.NUMBER_WORDS for word in phrase.
     "and",
     "point",
 }
+_POINT_BEFORE_RE = re.compile(r"(?<![a-z])point[ \t]+$")
 _SUFFIX_TOKENS = frozenset(
     {
         "%",
@@ -331,6 +332,8 @@ def _number_word(
     """
     if kind == "change":
         return Quantity(start, end, text[start:end], "change"), end
+    if (point := _POINT_BEFORE_RE.search(low, max(0, start - 8), start)) is not None:
+        start = point.start()  # dictated "point four percentage points": 0.4, not 4
     chained = False
     token = _next_token(low, end)
     while token in _CHAIN_TOKENS:

@@ -165,6 +165,16 @@ _NULL_OUTCOME_RE = re.compile(
     + "|".join(lx.NULL_OUTCOME_NOUNS)
     + r")(?![a-z])"
 )
+# A failure that has not come back over a measured time ("it hasn't failed once in three
+# months", "not a single page since"): zero events, measured.
+_NOT_AGAIN_RE = re.compile(
+    r"(?<![a-z])(?:hasn['\u2019]?t|has not|haven['\u2019]?t|have not|hadn['\u2019]?t|had not|never)"
+    r"(?:[ \t]+(?:once|again|really|actually|even))?"
+    r"[ \t]+(?:failed|broken|broke|crashed|gone down|went down|recurred|come back|happened"
+    r"|missed|slipped|paged|fired|timed out|errored)"
+    r"(?:[ \t]+(?:once|again|even once|a single time))?[ \t]+(?:in|for|since|over|across)"
+    r"(?:[ \t]+(?:the|about|over|almost|nearly|last|past)){0,2}[ \t]+[0-9a-z]"
+)
 # Words of roughness between a verb and its count ("launched like six").
 _ROUGH_WORDS = frozenset(
     {"about", "around", "roughly", "nearly", "almost", "over", "like", "some", "something"}
@@ -189,7 +199,8 @@ _NOT_VERBS = frozenset(
 # Figures said as "N before, M after" (notes): how far apart the words may stand.
 _BEFORE_AFTER_REACH = 24
 _BEFORE_WORD_RE = re.compile(r"(?<![a-z])before(?![a-z])")
-# A figure set against the same measure at an earlier time, between the two figures:
+# A figure set against the same measure at an earlier time (or against its standard),
+# named between the two figures:
 # "ninety percent back within 36 hours, the storm before that one it took four days",
 # "we raised 82 thousand, the year before was fifty something".
 _BASELINE_REACH = 80
@@ -198,7 +209,11 @@ _BASELINE_RE = re.compile(
     r"|time|round|term|release|one) before|(?:a|the) (?:year|month|quarter|week) earlier"
     r"|(?:the )?previous (?:[a-z]+ )?(?:year|quarter|month|cycle|time|round|season|release"
     r"|one)|last (?:year|time|quarter|cycle|season|round|month|spring|summer|autumn|fall"
-    r"|winter))(?![a-z])"
+    r"|winter)"
+    # ... or against the standard it is held to ("fifty two minutes when the standard is
+    # ninety")
+    r"|(?:the|a|our|their) (?:[a-z]+ )?(?:standard|target|benchmark|norm|average|guideline"
+    r"|sla) (?:is|was|of))(?![a-z])"
 )
 _AFTER_WORD_RE = re.compile(r"[^\n]{0,16}?(?<![a-z])after(?![a-z])")
 # The one or two words after a count: what it counts.
@@ -422,6 +437,7 @@ def _scan(low: str, quantities: list[Quantity]) -> _Scan:
     changes = [m.start() for m in SIGNED_CHANGE_RE.finditer(low)]
     changes += _state_changes(low, hits)
     changes += [match.start() for match in _NULL_OUTCOME_RE.finditer(low)]
+    changes += [match.start() for match in _NOT_AGAIN_RE.finditer(low)]
     changes += [
         q.start for q in quantities if q.kind == "count" and _ADOPTION_AFTER_RE.match(low, q.end)
     ]
@@ -566,7 +582,10 @@ def _joins(previous: Unit, unit: Unit, low: str) -> bool:
     if previous.role == "filler" or unit.role == "filler":
         return False
     if previous.role == "lesson" and not (unit.i_actions or unit.we_actions):
-        return True  # "what I learned is X, and a coffee beats ten arguments": one lesson
+        # "what I learned is X, and a coffee beats ten arguments": one lesson; but after
+        # a bare "Looking back," a measured outcome stands on its own
+        bare = low.count(" ", previous.start, previous.end) + 1 <= _MIN_UNIT_WORDS
+        return not (bare and unit.role == "outcome" and unit.measured)
     if unit.role == "context":
         return not unit.forecast  # a forecast stands alone: its figures measure nothing yet
     return low.count(" ", unit.start, unit.end) + 1 < _MIN_UNIT_WORDS

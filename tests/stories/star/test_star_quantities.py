@@ -215,3 +215,65 @@ def test_a_figure_made_conditional_after_it_is_a_forecast() -> None:
         "it's rolled out to the other depots.",
     )
     assert not report.quantified
+
+
+def test_an_outcome_typed_into_another_field_counts_and_is_pointed_at() -> None:
+    fields = {
+        "situation": "Our weekly model retrain hogged the shared GPU cluster all weekend.",
+        "task": "The training pipeline was mine to fix.",
+    }
+    in_action = check(
+        **fields,
+        action="I profiled the loader and cached the decoded images. A retrain now takes 3 "
+        "hours instead of 14.",
+        result="See above.",
+    )
+    in_reflection = check(
+        **fields,
+        action="I profiled the loader and cached the decoded images.",
+        reflection="Afterwards a retrain took 3 hours instead of 14. I learned to profile first.",
+    )
+    for report, part in ((in_action, "action"), (in_reflection, "reflection")):
+        assert report.quantified and "result" not in report.missing_parts
+        [finding] = [f for f in report.findings if f.code == "impact_quantified"]
+        assert finding.part == part and finding.message.endswith("move it to the Result.")
+    # a number in the Action is no outcome when the Result field holds one of its own
+    kept = check(
+        **fields,
+        action=in_action.parts["action"],
+        result="The research team got their weekend runs back, and the other teams copied it.",
+    )
+    assert not kept.quantified
+
+
+def test_failures_that_stopped_for_a_measured_time_are_a_measured_outcome() -> None:
+    report = check(
+        text="Our nightly export failed about twice a week. I was asked to make it reliable. "
+        "I rewrote the retry logic and added an alert. Since then it hasn't failed once in "
+        "four months."
+    )
+    assert report.quantified
+
+
+def test_a_dictated_decimal_keeps_its_point() -> None:
+    assert texts("conversion was up point four percentage points") == [
+        "point four percentage points"
+    ]
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        "so yeah the average wait was thirty one minutes when the target is forty five",
+        "and all sixty volunteers had a shift by half past nine",
+        "Looking back, the new rota meant overtime went from 30 hours a week to 12.",
+    ],
+)
+def test_a_figure_against_its_standard_by_a_time_or_looking_back_measures(result: str) -> None:
+    report = check(
+        situation="The clinic's walk-in queue was out of hand.",
+        task="I was asked to fix the queue before winter.",
+        action="I split triage from registration and moved two nurses to the front desk.",
+        result=result,
+    )
+    assert report.quantified, result
