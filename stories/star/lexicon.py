@@ -1216,7 +1216,7 @@ OUTCOME_MARKERS = (
     "by christmas", "by the christmas", "by the new year", "by year-end", "by half past",
     "by quarter past", "by midnight", "by noon", "by lunchtime", "by the morning",
     "by the evening", "by the weekend", "by monday", "by tuesday", "by wednesday",
-    "by thursday", "by friday", "by saturday", "by sunday",
+    "by thursday", "by friday", "by saturday", "by sunday", "by the deadline",
 )  # fmt: skip
 # Phrases that report an outcome ("this led to", "went from", "no longer").
 OUTCOME_CUES = (
@@ -1443,6 +1443,7 @@ OUTCOME_VERBS = frozenset(
         "averaging",
         "filled",
         "averaged",
+        "passed",  # a test passed ("the deck passed inspection")
         "restored",
         "resolved",
         "fixed",

@@ -277,3 +277,17 @@ def test_a_figure_against_its_standard_by_a_time_or_looking_back_measures(result
         result=result,
     )
     assert report.quantified, result
+
+
+def test_a_test_passed_and_a_goal_met_by_the_deadline_are_results() -> None:
+    passed = check(
+        text="I was the site engineer for the pour and it was my job to sign off the "
+        "falsework. I found two props off their plates and stopped the pour until they were "
+        "reset. We poured two days later and the deck passed inspection."
+    )
+    assert "result" not in passed.missing_parts and not passed.quantified
+    deadline = check(
+        text="we had to hire sixty seasonal pickers in three weeks so i ran walk-in open days "
+        "and made offers on the day and we got fifty four people started by the deadline"
+    )
+    assert "result" not in deadline.missing_parts and deadline.quantified
