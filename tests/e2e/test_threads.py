@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from coach.models import FollowUp
+from coach.open_threads import STILL_MISSING
 from practice.models import PracticeRound, RoundStatus
 from practice.services import round_ask_followups
 from principles.models import Principle
@@ -78,3 +79,15 @@ def test_a_probe_joins_the_story_follow_up_page(live_server, page: Page):
     item.get_by_role("button", name="Shaky").click()
     expect(page.locator(".followup-verdict").first).to_be_visible()
     expect(page.locator(".followup:has-text('probe 2')")).to_have_count(1)
+
+    # The story page lists the thread as still open, in plain words, linked to the probe.
+    page.goto(f"{live_server.url}/stories/{story.pk}/")
+    still_open = page.locator(".open-threads li")
+    expect(still_open).to_have_count(1)
+    first = FollowUp.objects.get(story=story, level=1, verdict__in=["partly", "dodged"])
+    expect(still_open).to_contain_text(f"{STILL_MISSING[first.verdict_missing[0]]} for: ")
+    still_open.get_by_role("link").click()
+    probe = FollowUp.objects.get(story=story, level=2)
+    expect(page).to_have_url(
+        f"{live_server.url}/stories/{story.pk}/followups/{probe.job_id}/#followup-{probe.pk}"
+    )
