@@ -91,3 +91,19 @@ def test_a_probe_joins_the_story_follow_up_page(live_server, page: Page):
     expect(page).to_have_url(
         f"{live_server.url}/stories/{story.pk}/followups/{probe.job_id}/#followup-{probe.pk}"
     )
+
+
+def test_the_follow_up_panel_is_not_hidden_under_the_star_check(live_server, page: Page):
+    """At desktop width the STAR check stays in view on the form only: on the story
+    page the panels under it (follow-ups, open threads) must be reachable."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    user = UserFactory()
+    long_part = " ".join(["I compared the weekly cohorts and wrote down what changed."] * 25)
+    story = StoryFactory(owner=user, action=long_part, situation=long_part)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/stories/{story.pk}/")
+    expect(page.locator(".star-panel")).to_have_css("position", "static")
+    page.keyboard.press("End")  # scrolled to the foot, the panel is still in view
+    expect(page.locator("#followups-heading")).to_be_in_viewport()
+    page.goto(f"{live_server.url}/stories/{story.pk}/edit/")
+    expect(page.locator(".star-panel")).to_have_css("position", "sticky")
