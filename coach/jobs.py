@@ -3,6 +3,10 @@
 The FollowUpJob row is the truth: pending -> running -> done | failed. Writes are
 idempotent, so a redelivered or duplicated message never duplicates questions:
 the final write locks the row and gives up if another delivery already finished.
+
+A turn job (``turn_of`` set, ``turn_job_start``) runs the same way: it asks the AI
+coach for the verdict on one answered follow-up and the thread's next probe, and its
+final write (or its failure: then the offline coach's turn) goes into that thread.
 """
 
 from __future__ import annotations

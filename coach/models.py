@@ -31,7 +31,8 @@ class CoachBackend(models.TextChoices):
 class FollowUpJob(models.Model):
     """A request for follow-up questions on a story, or on an answer given to a
     question: the row is the truth about it, and holds all the coach is asked (the job
-    does not know who asked: a practice round owns its jobs)."""
+    does not know who asked: a practice round owns its jobs). A turn job (``turn_of``)
+    asks for the verdict on one answered follow-up and the next probe of its thread."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_jobs"

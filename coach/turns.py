@@ -6,7 +6,8 @@ the quick read of the answer meanwhile. The offline coach takes the turn at once
 the thread is its own, when there is nothing to probe (a skip, an empty answer), when
 the AI coach is not configured, or when the user has reached the hourly limit (the
 reason is returned for the page). The AI coach judges each answer once: answering
-the same follow-up again keeps the new words and asks nothing more.
+the same follow-up again keeps the new words and asks nothing more. The candidate need
+not wait: ``turn_hand_over`` gives a queued turn to the offline coach at once.
 """
 
 from __future__ import annotations
@@ -65,3 +66,16 @@ def followup_turn_take(*, user: User, followup: FollowUp, answer: str, rating: s
                 refusal=f"{refusal} The offline coach judged this answer.",
             )
     return TakenTurn(followup=kept, turn_job=turn_job)
+
+
+#: Why a turn handed over by the candidate is the offline coach's (the job's error).
+HANDED_OVER = "You went on without waiting for the AI coach."
+
+
+def turn_hand_over(*, followup: FollowUp) -> FollowUp | None:
+    """Do not wait for the AI coach: the offline coach takes the turn now and the AI
+    coach's job ends (an answer it gives later is not used); returns the probe."""
+    turn_job = FollowUpJob.objects.filter(turn_of=followup).first()
+    if turn_job is not None:
+        jobs.followup_job_fail(job_id=turn_job.pk, error=HANDED_OVER)
+    return followup.probes.first()

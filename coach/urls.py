@@ -21,4 +21,9 @@ urlpatterns = [
         views.followup_turn,
         name="followup_turn",
     ),
+    path(
+        "<int:pk>/followups/<int:job_pk>/<int:followup_pk>/offline/",
+        views.followup_turn_offline,
+        name="followup_turn_offline",
+    ),
 ]

@@ -123,22 +123,49 @@ def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
     return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)
 
 
+def _turn_state(turn_job: FollowUpJob) -> str:
+    """What the page shows of a turn on its way: the poll swaps nothing until it changes,
+    so the control the candidate has focused stays in place."""
+    return f"{turn_job.status}:{turn_job.attempts}:{bool(turn_job.enqueue_error)}"
+
+
 @load_then_allow(_own_followup, "GET")
 def followup_turn(request: HttpRequest, followup: FollowUp) -> HttpResponse:
-    """The AI coach's turn on an answer, polled: its progress until it is done, then the
-    verdict (swapped in out of band) and the thread's next probe."""
+    """The AI coach's turn on an answer, polled: its progress until it is done (204 while
+    nothing changed), then the verdict (swapped in out of band) and the next probe in
+    the progress's place."""
     turn_job = FollowUpJob.objects.filter(turn_of=followup).first()
+    if turn_job is not None and not turn_job.finished:
+        state = _turn_state(turn_job)
+        if request.GET.get("shown") == state:
+            return HttpResponse(status=204)
+        context = {"item": followup, "turn_job": turn_job, "story": followup.story}
+        return render(request, "coach/followups/_turn_status.html", context)
+    return _turn_done(request, followup)
+
+
+@load_then_allow(_own_followup, "POST")
+def followup_turn_offline(request: HttpRequest, followup: FollowUp) -> HttpResponse:
+    """The candidate does not wait for the AI coach: the offline coach judges now."""
+    turns.turn_hand_over(followup=followup)
+    if request.htmx:
+        return _turn_done(request, followup)
+    return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)
+
+
+def _turn_done(request: HttpRequest, followup: FollowUp) -> HttpResponse:
+    """The finished turn: the verdict out of band, the probe in the progress's place."""
+    followup = FollowUp.objects.select_related("turn_job").get(pk=followup.pk)
     context = {
         "item": followup,
-        "turn_job": turn_job,
         "story": followup.story,
         "read": thread_turns.read_of(followup),
-        "elapsed": _elapsed(turn_job) if turn_job else 0,
+        "probe": followup.probes.first(),
     }
-    if turn_job is None or turn_job.finished:
-        context["probe"] = followup.probes.first()
-        return render(request, "coach/followups/_turn_done.html", context)
-    return render(request, "coach/followups/_turn_progress.html", context)
+    response = render(request, "coach/followups/_turn_done.html", context)
+    response["HX-Retarget"] = f"#turn-{followup.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _retry_in(job: FollowUpJob) -> int | None:

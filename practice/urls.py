@@ -19,6 +19,11 @@ urlpatterns = [
     path("rounds/<int:pk>/offline-coach/", views.round_rules, name="rules"),
     path("rounds/<int:pk>/followups/<int:followup_pk>/", views.round_followup, name="followup"),
     path(
+        "rounds/<int:pk>/followups/<int:followup_pk>/offline/",
+        views.round_followup_offline,
+        name="followup_offline",
+    ),
+    path(
         "rounds/<int:pk>/followups/<int:followup_pk>/verdict/",
         views.round_followup_verdict,
         name="followup_verdict",

@@ -238,6 +238,13 @@ def round_followup(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
 
 
 @load_then_allow(_own_followup, "POST")
+def round_followup_offline(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
+    """Do not wait for the AI coach's turn: the offline coach judges the answer now."""
+    turns.turn_hand_over(followup=asked.followup)
+    return redirect("practice:round", pk=asked.round_pk)
+
+
+@load_then_allow(_own_followup, "POST")
 def round_followup_verdict(request: HttpRequest, asked: _RoundFollowUp) -> HttpResponse:
     """The candidate overrules the verdict on one of their follow-up answers."""
     form = VerdictForm(request.POST)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+#: Redis, a Celery worker and the fake LLM server, for the job and browser tests.
+pytest_plugins = ["tests.coach.jobs.fixtures"]
+
 TESTS = Path(__file__).resolve().parent
 #: Folders (and files) whose tests are slow because they start real processes.
 MARKED_BY_PATH = {

@@ -15,7 +15,6 @@ from practice.models import PracticeRound, RoundStatus
 from principles.models import Principle
 from tests.accounts.factories import UserFactory
 from tests.coach.factories import FollowUpFactory, FollowUpJobFactory
-from tests.coach.jobs.conftest import fake_llm, llm, redis_url, worker  # noqa: F401
 from tests.e2e.axe import report
 from tests.e2e.test_keyboard import tab_to
 from tests.e2e.test_live_check import log_in
@@ -28,28 +27,35 @@ VIEWPORTS = pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=[
 PROBE = "By how much did conversion fall, and how did you measure it?"
 
 
-def slow_turn(probe: str = PROBE) -> fk.FakeResponse:
-    """The model's turn, a second and a half in coming (so the progress shows)."""
+def turn_answer(probe: str = PROBE) -> fk.FakeResponse:
+    """The model's turn: a verdict on the answer and the next probe."""
     body = {
         "verdict": "partly",
         "missing": ["number"],
         "evidence": "quite a lot",
         "probe": {"question": probe, "kind": "number", "reason": "the drop has no figure"},
     }
-    return fk.slow(1.5, then=fk.answer(json.dumps(body)))
+    return fk.answer(json.dumps(body))
+
+
+def slow_turn(fake: fk.FakeOpenAI) -> fk.FakeResponse:
+    """The model's turn, a second in coming (so the progress shows); a retry, on a
+    loaded machine whose worker timed out, gets the same turn at once."""
+    fake.default = turn_answer()
+    return fk.slow(1, then=turn_answer())
 
 
 @VIEWPORTS
 def test_the_ai_coach_s_turn_on_the_story_page(
     live_server,
     page: Page,
-    llm,  # noqa: F811 - the job tests' fixtures, imported above
-    worker,  # noqa: F811
+    llm,
+    worker,
     viewport,
     axe,
 ):
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
-    llm.script(slow_turn())
+    llm.script(slow_turn(llm))
     user = UserFactory()
     dive = Principle.objects.get(slug="dive-deep", principle_set__slug="amazon")
     story = StoryFactory(owner=user)
@@ -88,12 +94,12 @@ def test_the_ai_coach_s_turn_on_the_story_page(
 def test_the_ai_coach_s_turn_in_a_practice_round(
     live_server,
     page: Page,
-    llm,  # noqa: F811 - the job tests' fixtures, imported above
-    worker,  # noqa: F811
+    llm,
+    worker,
     viewport,
 ):
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
-    llm.script(slow_turn())
+    llm.script(slow_turn(llm))
     user = UserFactory()
     dive = Principle.objects.get(slug="dive-deep", principle_set__slug="amazon")
     answer = "Checkout conversion dropped. I split the data by browser and fixed it."
@@ -128,3 +134,37 @@ def test_the_ai_coach_s_turn_in_a_practice_round(
     page.keyboard.type("From 68% to 71% in a week.")
     expect(box).to_have_value("From 68% to 71% in a week.")
     assert FollowUpJob.objects.get(turn_of=first).backend_used == "llm"
+
+
+def test_the_candidate_need_not_wait_for_the_ai_coach(
+    live_server,
+    page: Page,
+    llm,
+    worker,
+):
+    """The keyboard stays on "Don't wait" while the page polls; pressed, the offline
+    coach's verdict and probe appear at once, and the AI coach's late answer is unused."""
+    # Two temporary errors, then a slow answer: the turn takes some 2.5 s, and its
+    # progress changes (an attempt failed) while the candidate holds the button.
+    llm.script(fk.status(500, "boom"), fk.status(500, "boom"), fk.slow(1.8, then=turn_answer()))
+    user = UserFactory()
+    story = StoryFactory(owner=user)
+    job = FollowUpJobFactory(story=story, status=JobStatus.DONE)
+    first = FollowUpFactory(job=job, question="What happened to conversion after your fix?")
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/stories/{story.pk}/followups/{job.pk}/")
+    item = page.locator(f"#followup-{first.pk}")
+    item.get_by_label("Your answer or notes").fill("We all worked on it together as a team.")
+    item.get_by_role("button", name="Shaky").click()
+
+    hand_over = page.get_by_role("button", name="Don't wait: the offline coach judges it now")
+    tab_to(page, hand_over)
+    page.wait_for_timeout(1_100)  # a poll or two: nothing the candidate holds is replaced
+    expect(hand_over).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#verdict-{first.pk}")).to_contain_text("in the AI coach's place")
+    expect(page.locator(".followup:has-text('probe 2')")).to_have_count(1)
+    expect(page.locator(".turn-progress")).to_have_count(0)
+    page.wait_for_timeout(2_500)  # the AI coach's answer would have come by now: unused
+    assert FollowUp.objects.filter(parent=first).count() == 1
+    assert FollowUpJob.objects.get(turn_of=first).status == JobStatus.FAILED

@@ -185,3 +185,24 @@ def test_at_the_hourly_limit_the_round_s_turn_is_the_offline_coach_s(
     assert not FollowUpJob.objects.filter(turn_of=first).exists() and llm.calls == 1
     first.refresh_from_db()
     assert first.verdict and first.probes.count() == 1
+
+
+def test_the_round_need_not_wait_for_the_ai_coach(
+    client_for, user, started_round, llm, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = ""
+    llm.script(fk.good(QUESTIONS))
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, started_round)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens: the turn waits
+    with django_capture_on_commit_callbacks(execute=True):
+        first = answer_first_followup(client, started_round)
+    url = reverse("practice:round", args=[started_round.pk])
+    assert "Don't wait" in client.get(url).content.decode()
+    client.post(reverse("practice:followup_offline", args=[started_round.pk, first.pk]))
+    page = client.get(url).content.decode()
+    [probe] = first.probes.all()
+    current = page.split('class="fs-5 fw-semibold followup-question">')[1].split("<")[0]
+    assert current == probe.question and "current-followup" in page
+    assert "Judged by the offline coach, in the AI coach's place." in page

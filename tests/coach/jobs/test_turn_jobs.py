@@ -149,7 +149,7 @@ def test_a_turn_that_keeps_failing_leaves_the_offline_coach_s_turn(
     assert probe is not None
     assert FollowUp.objects.get(parent=first).question == probe.question
     done = client.get(turn_url(first), HTTP_HX_REQUEST="true").content.decode()
-    assert "Judged by the offline coach" in done and "could not answer" in done
+    assert "Judged by the offline coach, in the AI coach's place." in done
 
 
 # --- in-process (no broker): the turn runs when the answer's transaction commits ---------
@@ -255,7 +255,8 @@ def test_a_refused_key_fails_the_turn_readably_and_the_candidate_goes_on(
     assert thread.verdict == Verdict.PARTLY and FollowUp.objects.filter(parent=thread).exists()
     page = client.get(reverse("coach:followup_job", args=[thread.story_id, thread.job_id]))
     text = page.content.decode()
-    assert "The AI coach could not answer" in text and "LLM_API_KEY" not in text
+    assert "in the AI coach's place. The LLM server refused" in text
+    assert "LLM_API_KEY" not in text
 
 
 @pytest.mark.django_db
@@ -326,6 +327,30 @@ def test_while_the_worker_is_away_the_page_shows_progress_and_polls(
     assert 'hx-trigger="every 1s"' in poll and "reading your answer" in poll
     thread.refresh_from_db()
     assert thread.verdict == "" and not FollowUp.objects.filter(parent=thread).exists()
+    shown = "pending:0:True"
+    assert client.get(turn_url(thread), {"shown": shown}, HTTP_HX_REQUEST="true").status_code == 204
+
+
+@pytest.mark.django_db
+def test_the_candidate_need_not_wait_for_the_ai_coach(
+    client_for, user, thread, llm, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens: stays queued
+    client = client_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = answer(client, thread).content.decode()
+    assert "Don't wait: the offline coach judges it now" in page
+    url = reverse("coach:followup_turn_offline", args=[thread.story_id, thread.job_id, thread.pk])
+    done = client.post(url, HTTP_HX_REQUEST="true")
+    assert done["HX-Retarget"] == f"#turn-{thread.pk}"
+    turn_job = FollowUpJob.objects.get(turn_of=thread)
+    assert turn_job.status == JobStatus.FAILED and "without waiting" in turn_job.error
+    [probe] = FollowUp.objects.filter(parent=thread)
+    assert probe.question in done.content.decode()
+    assert "Judged by the offline coach, in the AI coach's place." in done.content.decode()
+    settings.CELERY_BROKER_URL = ""
+    jobs.followup_job_run(job_id=turn_job.pk)  # the message arrives after all: nothing more
+    assert llm.calls == 0 and FollowUp.objects.filter(parent=thread).count() == 1
 
 
 # --- the hourly limit -------------------------------------------------------------------

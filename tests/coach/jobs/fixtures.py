@@ -1,5 +1,9 @@
 """Real parts for the job tests: Redis, a Celery worker process, a fake LLM server.
 
+A plugin of the whole test suite (``tests/conftest.py``), so the job tests and the
+browser tests share one fake server and one worker: fixtures defined twice would start
+two workers on one queue, each taking the other's messages.
+
 The worker is a separate process, so it only sees committed rows: tests that use
 it run in transactions (``django_db(transaction=True)``) and share the test
 database with it (a file on SQLite, a database on PostgreSQL).
