@@ -75,8 +75,12 @@ MODEL_MAX = 200
 NO_KEY = "no-key"
 #: How the answer's format is asked for, best first ("text": no response_format).
 RESPONSE_FORMATS = ("json_schema", "json_object", "text")
-#: Words in a 400's message that say the server does not take the response format.
-_FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object", "structured")
+#: Words in a 400's message that say the server does not take the response format
+#: (llama.cpp says "JSON schema error at ..." when it cannot compile the schema).
+_FORMAT_WORDS = (
+    "response_format", "response format", "json_schema", "json schema", "json_object",
+    "structured",
+)  # fmt: skip
 #: Model names of reasoning models: o1, o3-mini, o4-mini, gpt-5, gpt-5-mini ...
 _REASONING_NAME = re.compile(r"(?:o\d+|gpt-5)(?:\b|[-.])")
 #: Per process: the best format each server (base URL, model) took, once one refused.
