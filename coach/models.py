@@ -108,6 +108,12 @@ class FollowUpJob(models.Model):
         """Done or failed: nothing more will happen to it."""
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    @property
+    def progress_key(self) -> str:
+        """What a page shows of the job on its way (status, attempts, broker reached):
+        a poll that finds the same key has nothing new to show."""
+        return f"{self.status}:{self.attempts}:{int(bool(self.enqueue_error))}"
+
 
 class Rating(models.TextChoices):
     """How the candidate felt their answer to a follow-up went."""

@@ -123,12 +123,6 @@ def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
     return redirect("coach:followup_job", pk=followup.story_id, job_pk=followup.job_id)
 
 
-def _turn_state(turn_job: FollowUpJob) -> str:
-    """What the page shows of a turn on its way: the poll swaps nothing until it changes,
-    so the control the candidate has focused stays in place."""
-    return f"{turn_job.status}:{turn_job.attempts}:{bool(turn_job.enqueue_error)}"
-
-
 @load_then_allow(_own_followup, "GET")
 def followup_turn(request: HttpRequest, followup: FollowUp) -> HttpResponse:
     """The AI coach's turn on an answer, polled: its progress until it is done (204 while
@@ -136,9 +130,8 @@ def followup_turn(request: HttpRequest, followup: FollowUp) -> HttpResponse:
     the progress's place."""
     turn_job = FollowUpJob.objects.filter(turn_of=followup).first()
     if turn_job is not None and not turn_job.finished:
-        state = _turn_state(turn_job)
-        if request.GET.get("shown") == state:
-            return HttpResponse(status=204)
+        if request.GET.get("shown") == turn_job.progress_key:
+            return HttpResponse(status=204)  # nothing new: what the candidate holds stays
         context = {"item": followup, "turn_job": turn_job, "story": followup.story}
         return render(request, "coach/followups/_turn_status.html", context)
     return _turn_done(request, followup)
