@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class TakenTurn:
     """What answering did: the follow-up as saved, the probe asked at once (the offline
-    coach's), the AI coach's queued turn, and why the AI coach did not take it."""
+    coach's), the AI coach's turn, and why the AI coach did not take it."""
 
     followup: FollowUp
     probe: FollowUp | None = None
     turn_job: FollowUpJob | None = None
     refusal: str = ""
+    #: The AI coach had this answer already (its turn is shown where it was).
+    again: bool = False
 
 
 def _for_the_ai_coach(followup: FollowUp, answer: str, rating: str) -> bool:
@@ -54,7 +56,7 @@ def followup_turn_take(*, user: User, followup: FollowUp, answer: str, rating: s
         kept = thread_turns.keep_answer(followup=followup, answer=answer, rating=rating)
         queued = FollowUpJob.objects.filter(turn_of=kept).first()
         if queued is not None:  # judged once already, or being judged
-            return TakenTurn(followup=kept, turn_job=queued)
+            return TakenTurn(followup=kept, turn_job=queued, again=True)
         try:
             turn_job = jobs.turn_job_start(user=user, followup=kept)
         except (jobs.RateLimited, jobs.CoachUnavailable) as refusal:

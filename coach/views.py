@@ -114,6 +114,7 @@ def followup_answer(request: HttpRequest, followup: FollowUp) -> HttpResponse:
             "story": followup.story,
             "probe": probe,  # only a new probe joins the page
             "refusal": taken.refusal if taken else "",
+            "progress_shown": bool(taken and taken.again),  # its poller is on the page
         }
         return render(request, "coach/followups/_turn.html", context)
     if not saved:

@@ -327,6 +327,8 @@ def test_while_the_worker_is_away_the_page_shows_progress_and_polls(
     assert 'hx-trigger="every 1s"' in poll and "reading your answer" in poll
     thread.refresh_from_db()
     assert thread.verdict == "" and not FollowUp.objects.filter(parent=thread).exists()
+    again = answer(client, thread, ANSWER + " Really.").content.decode()
+    assert "Saved." in again and "turn-progress" not in again  # its poller is on the page
     shown = FollowUpJob.objects.get(turn_of=thread).progress_key
     assert shown == "pending:0:1" and f"shown={shown.replace(':', '%3A')}" in text
     assert client.get(turn_url(thread), {"shown": shown}, HTTP_HX_REQUEST="true").status_code == 204
