@@ -163,8 +163,7 @@ def turn_job_start(*, user: User, followup: FollowUp) -> FollowUpJob:
     _take_llm_quota(user)
     job = FollowUpJob.objects.create(
         owner=user,
-        turn_of=followup,
-        principle_id=followup.job.principle_id,
+        turn_of=followup,  # the story (or answer) and principle are the thread's job's
         requested_backend=CoachBackend.LLM,
         enqueued_at=timezone.now(),
     )
