@@ -44,6 +44,7 @@ import argparse
 import collections
 import contextlib
 import datetime as dt
+import fcntl
 import io
 import itertools
 import json
@@ -58,6 +59,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,6 +223,18 @@ class ChaosLLM(FakeOpenAI):
 
 
 # --- database, accounts and settings --------------------------------------------------
+
+
+@contextlib.contextmanager
+def only_run(database: str) -> Iterator[None]:
+    """One run per database at a time: a second would drop the first one's database."""
+    path = Path(tempfile.gettempdir()) / f"storybank-chaos-{database}.lock"
+    with path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(f"Another chaos run is using {database!r} ({path}).") from None
+        yield
 
 
 def create_database(name: str) -> str:
@@ -859,7 +873,7 @@ def main(argv: list[str] | None = None) -> int:
     stopping, supervisor_stopping = threading.Event(), threading.Event()
     cluster = Cluster(procs, redis_port, args.pool, out)
     supervisor = threading.Thread(target=cluster.supervise, args=(supervisor_stopping,))
-    with terminate_as_interrupt():
+    with only_run(args.database), terminate_as_interrupt():
         try:
             postgres = create_database(args.database)
             database_made = True
