@@ -159,6 +159,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--window", type=float, default=30, help="measured seconds per step (default 30)"
     )
     capacity.add_argument(
+        "--p95-min",
+        type=int,
+        default=20,
+        help="requests a page needs in a step's window for its p95 to count (default 20)",
+    )
+    capacity.add_argument(
         "--quiet-load",
         type=float,
         default=1.5,
@@ -834,6 +840,7 @@ def run_capacity(args: argparse.Namespace, out: Path, workers: int) -> Capacity:
             "LOAD_WARMUP": str(args.warmup),
             "LOAD_WINDOW": str(args.window),
             "LOAD_P95_LIMIT": str(args.p95_limit),
+            "LOAD_P95_MIN": str(args.p95_min),
             "LOAD_SPAWN_RATE": str(args.spawn_rate),
             "LOAD_STEPS_FILE": str(steps_file),
         }
@@ -883,7 +890,7 @@ def run_capacity(args: argparse.Namespace, out: Path, workers: int) -> Capacity:
         clear_broker(broker, args.redis, strict=False)
     steps = [json.loads(line) for line in steps_file.read_text().splitlines() if line.strip()]
     for step in steps:
-        print(f"  {step_line(step)}")
+        print(f"  {step_line(step, args.p95_min)}")
     return Capacity(
         workers=workers,
         steps=steps,
@@ -910,13 +917,18 @@ def total_row(step: dict[str, Any]) -> dict[str, Any]:
     return next((row for row in step["rows"] if row["name"] == "Aggregated"), {"rps": 0.0})
 
 
-def slowest(step: dict[str, Any]) -> dict[str, Any] | None:
-    return max(pages(step).values(), key=lambda row: row["p95"], default=None)
+def judged(step: dict[str, Any], least: int) -> list[dict[str, Any]]:
+    """The pages with enough requests in the window for their p95 to count."""
+    return [row for row in pages(step).values() if row["requests"] >= least]
 
 
-def step_line(step: dict[str, Any]) -> str:
-    """One step in a line: users, requests/s, slowest p95, and whether it held."""
-    top = slowest(step)
+def slowest(step: dict[str, Any], least: int = 0) -> dict[str, Any] | None:
+    return max(judged(step, least), key=lambda row: row["p95"], default=None)
+
+
+def step_line(step: dict[str, Any], least: int) -> str:
+    """One step in a line: users, requests/s, slowest p95 counted, and whether it held."""
+    top = slowest(step, least)
     where = f"slowest p95 {top['p95']:.0f} ms ({top['name']})" if top else "no pages"
     return (
         f"{step['users']} users: {total_row(step)['rps']:.1f} requests/s, {where}, "
@@ -926,7 +938,7 @@ def step_line(step: dict[str, Any]) -> str:
     )
 
 
-def why_not(step: dict[str, Any], limit: float) -> str:
+def why_not(step: dict[str, Any], limit: float, least: int) -> str:
     """Why a step did not hold."""
     reasons = []
     if step["logged_in"] < step["users"]:
@@ -936,15 +948,13 @@ def why_not(step: dict[str, Any], limit: float) -> str:
         reasons.append(f"{step['failures']} failed ({first})")
     if step["exceptions"]:
         reasons.append(f"{step['exceptions']} exceptions in the locustfile")
-    over = [row for row in pages(step).values() if row["p95"] > limit]
+    over = sorted(
+        (row for row in judged(step, least) if row["p95"] > limit), key=lambda row: -row["p95"]
+    )
     if over:
-        reasons.append(
-            "p95 over the limit: "
-            + ", ".join(
-                f"{row['name']} {row['p95']:.0f} ms"
-                for row in sorted(over, key=lambda r: -r["p95"])
-            )
-        )
+        shown = ", ".join(f"{row['name']} {row['p95']:.0f} ms" for row in over[:3])
+        more = f" and {len(over) - 3} more" if len(over) > 3 else ""
+        reasons.append(f"p95 over {limit:g} ms: {shown}{more}")
     return "; ".join(reasons) or "-"
 
 
@@ -962,14 +972,16 @@ def capacity_summary(caps: list[Capacity], args: argparse.Namespace) -> list[str
     ]
     for cap in caps:
         held, broke = cap.held, cap.broke
-        top = slowest(held) if held else None
+        top = slowest(held, args.p95_min) if held else None
         cells = [
             str(cap.workers),
             str(held["users"]) if held else "none",
             f"{total_row(held)['rps']:.1f}" if held else "-",
             f"{top['p95']:.0f} ms ({top['name']})" if top else "-",
             str(broke["users"]) if broke else "-",
-            why_not(broke, args.p95_limit) if broke else "the last step held: raise --steps",
+            why_not(broke, args.p95_limit, args.p95_min)
+            if broke
+            else "the last step held: raise --steps",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -1040,8 +1052,8 @@ def hasher_note(cap: Capacity) -> str:
         "in all); "
         f"hashing took {share:.0%} of all the time Django spent serving the run "
         f"({hashing / 1000:.1f} s of {spent / 1000:.1f} s, every step and its warm-up). "
-        f"The hasher: {h['algorithm']}{iterations}, one `check_password` {h['ms']:.0f} ms "
-        "in the runner's own process before the servers started (nothing else running)."
+        f"The hasher: {h['algorithm']}{iterations}; one `check_password` took {h['ms']:.0f} ms "
+        "in the runner's own process, before this run's servers started."
     )
 
 
@@ -1076,7 +1088,9 @@ def capacity_section(caps: list[Capacity], args: argparse.Namespace, command: st
         f"waiting {args.wait[0]:g}-{args.wait[1]:g} s between actions). Per step, once every "
         f"user has logged in: {args.warmup:g} s warm-up, then {args.window:g} s measured. A "
         f"step holds when nothing failed (its logins and warm-up included) and every page's "
-        f"p95 is at most {args.p95_limit:g} ms; the ramp stops at the first step that does "
+        f"p95 is at most {args.p95_limit:g} ms (a page with fewer than {args.p95_min} "
+        f"requests in the window is shown but not judged: its p95 is its slowest request); "
+        "the ramp stops at the first step that does "
         f"not hold. Gunicorn (sync workers) on PostgreSQL {caps[0].postgres} "
         f"(DATABASE_CONN_MAX_AGE={args.conn_max_age}), database recreated and seeded for each "
         f"worker count, a Celery worker (2 processes) and the fake LLM ({args.llm_delay:g} s), "
@@ -1111,7 +1125,9 @@ def capacity_section(caps: list[Capacity], args: argparse.Namespace, command: st
     held += [
         "Every step:\n\n"
         + "\n".join(
-            f"- {cap.workers} workers, {step_line(step)}" for cap in caps for step in cap.steps
+            f"- {cap.workers} workers, {step_line(step, args.p95_min)}"
+            for cap in caps
+            for step in cap.steps
         )
     ]
     problems = capacity_problems(caps)
