@@ -287,17 +287,51 @@ def lease_owner(node: str | None = None, pid: int | None = None) -> str:
     return f"{node or socket.gethostname()}:{pid or os.getpid()}"
 
 
-def _claim(job_id: int, owner: str) -> FollowUpJob | None:
-    """Take the job for this attempt; None when someone else holds it or it is finished.
+#: A retry's message may arrive a little before the time the job set for it.
+_EARLY_DELIVERY = dt.timedelta(seconds=1)
 
-    One conditional UPDATE: the job is free when it is pending, or running under a
-    lease that has expired (a hard time limit after it was taken; no attempt lasts
-    longer). A pool process that dies has its lease given back by its worker
-    (``followup_job_release``), so Celery's prompt redelivery finds the job pending.
+
+def attempt_budget() -> int:
+    """How many attempts (calls to the LLM) one job may make: the first and its retries.
+    Counted on the job, not on a Celery message: a message the sweeper sends again, or
+    one delivered twice, starts its own count at zero."""
+    return 1 + settings.LLM_MAX_RETRIES
+
+
+def gave_up(attempts: int, why: str) -> str:
+    """The reason a job failed once its attempts are spent."""
+    return f"{why}. Gave up after {attempts} attempts; try again later, or use the offline coach."
+
+
+def _fail_if_spent(job_id: int) -> None:
+    """A late or repeated message for a job that has used all its attempts ends it."""
+    spent = (
+        FollowUpJob.objects.filter(
+            pk=job_id, status=JobStatus.PENDING, attempts__gte=attempt_budget()
+        )
+        .values_list("attempts", "error")
+        .first()
+    )
+    if spent is not None:
+        attempts, error = spent
+        followup_job_fail(job_id=job_id, error=gave_up(attempts, error.rstrip(".") or "No answer"))
+
+
+def _claim(job_id: int, owner: str) -> FollowUpJob | None:
+    """Take the job for this attempt; None when someone else holds it, it is finished,
+    its retry is not due yet, or it has used all its attempts (then it fails).
+
+    One conditional UPDATE: the job is free when it is pending and due, or running
+    under a lease that has expired (a hard time limit after it was taken; no attempt
+    lasts longer), and has attempts left. A pool process that dies has its lease given
+    back by its worker (``followup_job_release``), so Celery's prompt redelivery finds
+    the job pending; the attempt it was making still counts.
     """
     now = timezone.now()
-    free = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now)
-    taken = FollowUpJob.objects.filter(free, pk=job_id).update(
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + _EARLY_DELIVERY)
+    pending = Q(status=JobStatus.PENDING) & due
+    free = pending | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+    taken = FollowUpJob.objects.filter(free, pk=job_id, attempts__lt=attempt_budget()).update(
         status=JobStatus.RUNNING,
         attempts=F("attempts") + 1,
         started_at=now,
@@ -306,10 +340,16 @@ def _claim(job_id: int, owner: str) -> FollowUpJob | None:
         lease_expires_at=now + dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
     )
     if not taken:
+        _fail_if_spent(job_id)
         return None
     return FollowUpJob.objects.select_related(
         "story", "principle", "turn_of__job__story", "turn_of__job__principle"
     ).get(pk=job_id)
+
+
+def attempts_made(job_id: int) -> int:
+    """How many attempts the job has made so far (each claim is one)."""
+    return FollowUpJob.objects.filter(pk=job_id).values_list("attempts", flat=True).first() or 0
 
 
 def followup_job_release(*, job_id: int, owner: str) -> bool:

@@ -63,15 +63,12 @@ def run_followup_job(self, job_id: int) -> None:
     try:
         jobs.followup_job_run(job_id=job_id, owner=owner)
     except jobs.TransientCoachError as exc:
-        attempts = self.request.retries + 1
-        if self.request.retries >= self.max_retries:
-            jobs.followup_job_fail(
-                job_id=job_id,
-                error=f"{exc}. Gave up after {attempts} attempts; try again later, "
-                "or use the offline coach.",
-            )
+        # The budget is the job's: a message the sweeper sent again starts at retries=0.
+        attempts = jobs.attempts_made(job_id)
+        if attempts >= jobs.attempt_budget():
+            jobs.followup_job_fail(job_id=job_id, error=jobs.gave_up(attempts, str(exc)))
             return
-        countdown = jobs.retry_countdown(self.request.retries, exc.retry_after)
+        countdown = jobs.retry_countdown(attempts - 1, exc.retry_after)
         jobs.followup_job_retry_later(
             job_id=job_id, owner=owner, error=str(exc), countdown=countdown
         )

@@ -131,10 +131,12 @@ def test_tokens_are_shown_only_for_the_ai_coachs_own_answer(
     ],
     ids=["503", "429", "capped"],
 )
-def test_retry_after_is_the_next_retrys_delay(user, llm, settings, reply, countdown):
+def test_retry_after_is_the_next_retrys_delay(user, llm, settings, monkeypatch, reply, countdown):
     """The task waits what the server asked, capped by LLM_RETRY_BACKOFF_MAX, instead of
     its own jittered backoff (1-2 s for the first retry here)."""
     settings.LLM_RETRY_BACKOFF, settings.LLM_RETRY_BACKOFF_MAX = 2.0, 30.0
+    # Eager: the retry runs at once, before its time; let it count as due.
+    monkeypatch.setattr(jobs, "_EARLY_DELIVERY", dt.timedelta(seconds=countdown + 1))
     llm.script(reply, fk.good())
     job = FollowUpJobFactory(story=StoryFactory(owner=user))
     delays: list[float] = []

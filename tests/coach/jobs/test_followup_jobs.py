@@ -13,7 +13,7 @@ from coach import jobs
 from coach.models import FollowUp, FollowUpJob, JobStatus
 from principles.models import Principle
 from tests.coach.factories import FollowUpJobFactory
-from tests.coach.jobs.processes import WorkerProcess, wait_until
+from tests.coach.jobs.processes import JOB_ENV, WorkerProcess, wait_until
 from tests.fakes import fake_openai as fk
 from tests.stories.factories import StoryFactory
 
@@ -446,3 +446,60 @@ def test_simultaneous_asks_never_pass_the_hourly_limit(user, llm, settings):
         thread.join(timeout=60)
     assert sorted(outcomes) == ["created"] * 3 + ["refused"] * 5
     assert FollowUpJob.objects.filter(owner=user, requested_backend="llm").count() == 3
+
+
+# --- the retry budget is the job's, whatever message runs it (chaos run, issue #13) ----
+
+
+def _spent_job(user, attempts: int) -> FollowUpJob:
+    """A job waiting for its next attempt after ``attempts`` failed ones, as the sweeper
+    finds it when the retry's message was lost (a Redis restart)."""
+    return FollowUpJobFactory(
+        story=StoryFactory(owner=user),
+        status=JobStatus.PENDING,
+        attempts=attempts,
+        error="The LLM server had an error (500).",
+    )
+
+
+@worker_test
+def test_a_fresh_message_for_a_retried_job_gets_only_what_is_left_of_its_budget(user, llm, worker):
+    budget = 1 + int(JOB_ENV["LLM_MAX_RETRIES"])
+    llm.script(*[fk.status(500)] * (budget + 2))
+    job = _spent_job(user, attempts=budget - 1)
+    assert jobs.followup_job_enqueue(job_id=job.pk)  # a new message: its retries start at 0
+    job = wait_until(lambda: finished(job.pk))
+    assert job.status == JobStatus.FAILED
+    assert len(llm.requests) == 1  # one attempt was left, not a whole new budget
+    assert job.attempts == budget
+    assert f"Gave up after {budget} attempts" in job.error
+
+
+@worker_test
+def test_a_late_message_for_a_spent_job_calls_nothing_and_ends_it(user, llm, worker):
+    budget = 1 + int(JOB_ENV["LLM_MAX_RETRIES"])
+    llm.script(fk.good(GOOD))
+    job = _spent_job(user, attempts=budget)
+    assert jobs.followup_job_enqueue(job_id=job.pk)
+    job = wait_until(lambda: finished(job.pk))
+    assert (job.status, len(llm.requests)) == (JobStatus.FAILED, 0)
+    assert job.error.startswith("The LLM server had an error (500). Gave up after")
+
+
+@worker_test
+def test_a_retry_is_not_run_before_its_time(user, llm, worker):
+    """A copy of a retry delivered early (an ack lost in a Redis pause) must not start a
+    second chain of attempts beside the scheduled one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    llm.script(fk.good(GOOD))
+    job = _spent_job(user, attempts=1)
+    FollowUpJob.objects.filter(pk=job.pk).update(
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=30)
+    )
+    assert jobs.followup_job_enqueue(job_id=job.pk)
+    time.sleep(2)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, len(llm.requests)) == (JobStatus.PENDING, 1, 0)
