@@ -69,7 +69,14 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 # Generic process helpers of the load test (bench/load_test.py), reused as they are.
-from load_test import Processes, Started, answers, stop, terminate_as_interrupt  # noqa: E402
+from load_test import (  # noqa: E402
+    Processes,
+    Started,
+    answers,
+    stop,
+    terminate_as_interrupt,
+    wait_for,
+)
 
 from tests.coach.jobs.processes import free_port  # noqa: E402
 from tests.fakes.fake_openai import FakeOpenAI, FakeResponse, followup, good, slow, status  # noqa: E402
@@ -532,7 +539,7 @@ class Cluster:
                 "--save", "", "--appendonly", "no",
             ],
         )  # fmt: skip
-        self._wait(self.redis, self.redis_answers, "answered PING")
+        wait_for(self.redis, self.redis_answers, "answered PING")
 
     def redis_answers(self) -> bool:
         import redis
@@ -555,7 +562,7 @@ class Cluster:
             ],
         )  # fmt: skip
         log = self.worker.log
-        self._wait(self.worker, lambda: "ready." in log.read_text(errors="replace"), "got ready")
+        wait_for(self.worker, lambda: "ready." in log.read_text(errors="replace"), "got ready")
 
     def start_beat(self) -> None:
         self.beat = self.procs.start(
@@ -636,17 +643,6 @@ class Cluster:
         if self.paused and self.redis is not None and self.redis.proc.poll() is None:
             os.kill(self.redis.proc.pid, signal.SIGCONT)
         self.paused = False
-
-    def _wait(self, started: Started, check, what: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if check():
-                return
-            if started.proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        tail = started.log.read_text(errors="replace")[-3000:]
-        raise RuntimeError(f"{started.name} never {what}; the end of {started.log}:\n{tail}")
 
 
 def exit_reason(started: Started) -> str:

@@ -48,20 +48,7 @@ def followups(
         return llm_followups(story, principle, n, asked, settings=llm_settings), ""
     except LLMAnswerRejected as rejected:
         offline = rules.rules_followups(story, principle, n, asked)
-        # The questions are the rules coach's; the model, tokens and time spent are the LLM's.
-        result = CoachResult(
-            followups=offline.followups,
-            backend=rules.BACKEND,
-            model=rejected.model,
-            prompt_tokens=rejected.prompt_tokens,
-            completion_tokens=rejected.completion_tokens,
-            latency_ms=rejected.latency_ms,
-        )
-        why = (
-            f"The AI coach's answer was unusable ({rejected.reason}); "
-            "the offline coach answered instead."
-        )
-        return result, why
+        return _offline_instead(offline, rejected, "answered")
 
 
 def rules_turn(thread: ThreadInput) -> TurnResult:
@@ -102,16 +89,22 @@ def turn(
     try:
         return llm_turn(story, principle, thread, settings=llm_settings), ""
     except LLMAnswerRejected as rejected:
-        # The verdict and probe are the rules coach's; the model, tokens and time the LLM's.
-        result = dataclasses.replace(
-            rules_turn(thread),
-            model=rejected.model,
-            prompt_tokens=rejected.prompt_tokens,
-            completion_tokens=rejected.completion_tokens,
-            latency_ms=rejected.latency_ms,
-        )
-        why = (
-            f"The AI coach's answer was unusable ({rejected.reason}); "
-            "the offline coach judged this answer instead."
-        )
-        return result, why
+        return _offline_instead(rules_turn(thread), rejected, "judged this answer")
+
+
+def _offline_instead[R: (CoachResult, TurnResult)](
+    offline: R, rejected: LLMAnswerRejected, did: str
+) -> tuple[R, str]:
+    """The offline coach's result in the AI coach's place, and why: what it says is the
+    rules coach's; the model, tokens and time spent are the LLM's."""
+    result = dataclasses.replace(
+        offline,
+        model=rejected.model,
+        prompt_tokens=rejected.prompt_tokens,
+        completion_tokens=rejected.completion_tokens,
+        latency_ms=rejected.latency_ms,
+    )
+    why = (
+        f"The AI coach's answer was unusable ({rejected.reason}); the offline coach {did} instead."
+    )
+    return result, why
