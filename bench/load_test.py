@@ -1117,7 +1117,7 @@ def capacity_section(caps: list[Capacity], args: argparse.Namespace, command: st
         "the time in `cursor.execute` (`connection.execute_wrapper`: PostgreSQL, the socket "
         "and psycopg), hasher the time in the configured password hasher's `verify`, and "
         "Python the rest (middleware, views, forms, templates, the STAR checker). Outside "
-        "Django: end to end less in Django: gunicorn's accept queue while both workers are "
+        "Django: end to end less in Django: gunicorn's accept queue while every worker is "
         "busy, WSGI, the socket and locust itself."
     )
     held += [textwrap.fill(explain, 90)]
