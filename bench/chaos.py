@@ -893,7 +893,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--workers", str(args.web_workers), "--bind", f"127.0.0.1:{web_port}",
                 ],
             )  # fmt: skip
-            cluster._wait(web, lambda: answers(f"{host}/accounts/login/"), "answered")
+            wait_for(web, lambda: answers(f"{host}/accounts/login/"), "answered")
             print(
                 f"  serving {host} (gunicorn, {args.web_workers} workers); Redis on port "
                 f"{redis_port}; Celery worker ({args.pool} pool processes) and beat; fake LLM "
