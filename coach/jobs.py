@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import os
 import random
+import re
 import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -298,8 +299,13 @@ def attempt_budget() -> int:
     return 1 + settings.LLM_MAX_RETRIES
 
 
+_TRY_LATER = re.compile(r"[;,.]?\s*try again later\.?$", re.IGNORECASE)
+
+
 def gave_up(attempts: int, why: str) -> str:
-    """The reason a job failed once its attempts are spent."""
+    """The reason a job failed once its attempts are spent (said once: "(429); try again
+    later" loses its own "try again later")."""
+    why = _TRY_LATER.sub("", why.strip()).rstrip(".")
     return f"{why}. Gave up after {attempts} attempts; try again later, or use the offline coach."
 
 

@@ -152,3 +152,9 @@ def test_retry_after_is_the_next_retrys_delay(user, llm, settings, monkeypatch, 
     job.refresh_from_db()
     assert delays == [countdown]
     assert (job.status, job.attempts, llm.calls) == (JobStatus.DONE, 2, 2)
+
+
+def test_giving_up_says_try_again_later_once():
+    said = jobs.gave_up(4, "The LLM server is rate limiting requests (429); try again later")
+    assert said.lower().count("try again later") == 1
+    assert said.startswith("The LLM server is rate limiting requests (429). Gave up after 4")
