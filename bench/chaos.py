@@ -51,7 +51,6 @@ import json
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import statistics
@@ -73,6 +72,7 @@ from load_test import (  # noqa: E402
     Processes,
     Started,
     answers,
+    loopback_env,
     stop,
     terminate_as_interrupt,
     wait_for,
@@ -265,32 +265,8 @@ def drop_database(name: str) -> None:
 
 
 def server_env(database: str, redis_url: str) -> dict[str, str]:
-    """Production settings over plain HTTP on loopback, the AI coach on the fake."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "LLM_", "CELERY_", "JOB_"))
-        and key not in {"DATABASE_URL", "DATABASE_CONN_MAX_AGE", "REDIS_URL"}
-    }
-    env.update(JOB_ENV)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SESSION_COOKIE_SECURE": "false",
-            "DJANGO_CSRF_COOKIE_SECURE": "false",
-            "DJANGO_STATIC_MANIFEST": "false",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "DATABASE_CONN_MAX_AGE": "60",
-            "REDIS_URL": redis_url,
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
+    """The load test's loopback settings, with the chaos run's job limits (``JOB_ENV``)."""
+    return {**loopback_env(database, redis_url), **JOB_ENV}
 
 
 def seed(users: int) -> dict[int, list[int]]:

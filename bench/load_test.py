@@ -374,8 +374,9 @@ def job_summary() -> dict[str, object]:
 # --- the run -------------------------------------------------------------------------
 
 
-def server_env(args: argparse.Namespace) -> dict[str, str]:
-    """Production settings over plain HTTP on loopback, the AI coach on the fake."""
+def loopback_env(database: str, redis_url: str, conn_max_age: int = 60) -> dict[str, str]:
+    """Production settings over plain HTTP on loopback, on PostgreSQL ``database`` and
+    the broker ``redis_url``; none of the caller's own app settings leak in."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -392,17 +393,27 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_SESSION_COOKIE_SECURE": "false",
             "DJANGO_CSRF_COOKIE_SECURE": "false",
-            # The test asks for pages, not static files: no collectstatic into the tree.
+            # The runs ask for pages, not static files: no collectstatic into the tree.
             "DJANGO_STATIC_MANIFEST": "false",
             "DJANGO_LOG_LEVEL": "WARNING",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-            "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
-            "REDIS_URL": args.redis,
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            "DATABASE_CONN_MAX_AGE": str(conn_max_age),
+            "REDIS_URL": redis_url,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    """The load test's server: ``loopback_env``, the AI coach on the fake."""
+    env = loopback_env(args.database, args.redis, args.conn_max_age)
+    env.update(
+        {
             "LLM_API_KEY": "sk-load-test-fake",
             "LLM_MODEL": "fake-model",
             # 50 users asking again and again: the hourly cap must not refuse them.
             "LLM_JOBS_PER_HOUR": "1000000",
-            "PYTHONUNBUFFERED": "1",
             "LOAD_USERS": str(args.users),
             "LOAD_PASSWORD": PASSWORD,
             "LOAD_DURATION": str(args.duration),
